@@ -1,0 +1,114 @@
+// buildApp(): the platform plugins, then one register() per module. The only wiring in the codebase.
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import underPressure from '@fastify/under-pressure';
+import Fastify, { type FastifyInstance } from 'fastify';
+import client from 'prom-client';
+import type { Config } from './config.js';
+import { createAuthenticator } from './modules/auth/authenticator.js';
+import { createAccessTokens } from './modules/auth/tokens.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import type { Database } from './platform/db/pool.js';
+import { authenticationHook, requireAdminHook } from './platform/http/auth-guard.js';
+import { installErrorHandler, sendProblem } from './platform/http/error-handler.js';
+import { Overloaded } from './platform/http/errors.js';
+import { type HooksByClass, installRouteClasses, type NamedHook } from './platform/http/route-classes.js';
+import { securityHeadersHook } from './platform/http/security-headers.js';
+import { LatencyRecorder } from './platform/metrics/latency.js';
+import type { Redis } from './platform/redis/redis.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  redis?: Redis | undefined;
+  /** Pino options, or false for no logs (tests). */
+  logger?: boolean | Record<string, unknown>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, db, redis } = deps;
+  const app = Fastify({
+    logger: deps.logger ?? {
+      level: config.logLevel,
+      redact: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["x-csrf-token"]',
+        'res.headers["set-cookie"]',
+      ],
+    },
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: true, useDefaults: true } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const metrics = new client.Registry();
+  client.collectDefaultMetrics({ register: metrics });
+  const hookTimings = new LatencyRecorder(
+    metrics,
+    'bookedbarber_hook_duration_ms',
+    'Time spent in each pipeline hook',
+  );
+
+  app.decorateRequest('auth', null);
+  installErrorHandler(app);
+
+  const accessTokens = createAccessTokens(config.secrets.accessToken);
+  const authenticate = authenticationHook(createAuthenticator(db, accessTokens));
+  const publicHooks: NamedHook[] = [securityHeadersHook(config)];
+  const hooksByClass: HooksByClass = {
+    probe: [],
+    public: publicHooks,
+    auth: publicHooks,
+    webhook: [],
+    booking: [authenticate],
+    financial: [authenticate],
+    analytics: [authenticate],
+    ops: [authenticate, requireAdminHook],
+  };
+  installRouteClasses(app, hooksByClass, hookTimings);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'BookedBarber API',
+        version: '2.0.0',
+        description: 'Booking backend for barbershops. Errors are RFC 9457 problem documents.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  // Probes live outside the API context: no cookie parsing, no overload check, no hooks at all.
+  await app.register(healthRoutes, { db, redis, metrics });
+
+  await app.register(async (api) => {
+    await api.register(cookie);
+    // An overloaded process answers 503 with Retry-After instead of queueing without bound.
+    await api.register(underPressure, {
+      maxEventLoopDelay: config.maxEventLoopDelayMs || undefined,
+      retryAfter: 2,
+      pressureHandler: (_request, reply) => {
+        sendProblem(
+          reply,
+          Overloaded('the server is overloaded; retry shortly', { headers: { 'retry-after': '2' } }),
+        );
+      },
+    });
+  });
+
+  return app;
+}

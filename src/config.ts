@@ -1,0 +1,126 @@
+// Environment → a typed, validated, frozen Config. A bad value stops start-up with one clear line.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  readonly workers: number;
+  readonly logLevel: string;
+  /** Unset: the embedded PostgreSQL under `dataDir` is used. */
+  readonly databaseUrl: string | undefined;
+  readonly databaseReplicaUrl: string | undefined;
+  readonly databasePoolSize: number;
+  readonly redisUrl: string | undefined;
+  readonly redisKeyPrefix: string;
+  readonly dataDir: string;
+  readonly embeddedPgPort: number;
+  readonly rateLimit: boolean;
+  readonly secrets: { readonly accessToken: string; readonly refreshToken: string };
+  readonly cookieSecure: boolean;
+  readonly stripe: {
+    readonly secretKey: string;
+    readonly webhookSecret: string;
+    readonly apiBase: string | undefined;
+  };
+  readonly seedDemo: boolean;
+  /** Event-loop delay beyond which the process answers 503 rather than queue without bound. */
+  readonly maxEventLoopDelayMs: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return raw;
+}
+
+/**
+ * A secret from the environment; in development only, one generated once and kept in
+ * `dataDir/secrets.json` so tokens survive restarts. Production refuses to start without it.
+ */
+function secret(env: Env, name: string, mode: Config['env'], dataDir: string): string {
+  const raw = env[name];
+  if (raw !== undefined && raw !== '') {
+    if (raw.length < 32) throw new ConfigError(`${name} must be at least 32 characters`);
+    return raw;
+  }
+  if (mode === 'production') throw new ConfigError(`${name} is required in production`);
+  const file = path.join(dataDir, 'secrets.json');
+  const stored: Record<string, string> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  if (!stored[name]) {
+    stored[name] = randomBytes(48).toString('base64url');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+  }
+  return stored[name];
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const mode = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const dataDir = path.resolve(env['DATA_DIR'] || 'data');
+  const config: Config = {
+    env: mode,
+    host: env['HOST'] || '0.0.0.0',
+    port: integer(env, 'PORT', 8000, 0, 65535),
+    workers: integer(env, 'WORKERS', 1, 1, 256),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseReplicaUrl: url(env, 'DATABASE_REPLICA_URL', ['postgres:', 'postgresql:']),
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 20, 1, 500),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisKeyPrefix: env['REDIS_KEY_PREFIX'] || 'bb:',
+    dataDir,
+    embeddedPgPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
+    rateLimit: oneOf(env, 'RATE_LIMIT', ['on', 'off'] as const, 'on') === 'on',
+    secrets: {
+      accessToken: secret(env, 'ACCESS_TOKEN_SECRET', mode, dataDir),
+      refreshToken: secret(env, 'REFRESH_TOKEN_SECRET', mode, dataDir),
+    },
+    cookieSecure: mode === 'production',
+    stripe: {
+      secretKey: env['STRIPE_SECRET_KEY'] || (mode === 'production' ? '' : 'sk_test_local'),
+      webhookSecret: env['STRIPE_WEBHOOK_SECRET'] || (mode === 'production' ? '' : 'whsec_local'),
+      apiBase: url(env, 'STRIPE_API_BASE', ['http:', 'https:']),
+    },
+    seedDemo: oneOf(env, 'SEED_DEMO', ['auto', 'off'] as const, 'auto') === 'auto',
+    maxEventLoopDelayMs: integer(env, 'MAX_EVENT_LOOP_DELAY_MS', 1000, 0, 60_000),
+  };
+  if (mode === 'production' && (!config.stripe.secretKey || !config.stripe.webhookSecret)) {
+    throw new ConfigError('STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are required in production');
+  }
+  return Object.freeze(config);
+}

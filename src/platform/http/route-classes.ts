@@ -1,0 +1,72 @@
+// Route classes replace the old stack of 13 middleware layers: each route declares its class in
+// `config.routeClass`, and the hooks of that class are attached to it once, when the route is
+// registered, each wrapped in a timer. Nothing is matched per request.
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { LatencyRecorder } from '../metrics/latency.js';
+
+export const ROUTE_CLASSES = [
+  'probe',
+  'public',
+  'auth',
+  'booking',
+  'financial',
+  'analytics',
+  'ops',
+  'webhook',
+] as const;
+export type RouteClass = (typeof ROUTE_CLASSES)[number];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Which hooks the route gets; required on every route. */
+    routeClass?: RouteClass;
+    /** Overrides the class's per-minute rate limit for this route (e.g. login). */
+    rateLimitPerMinute?: number;
+  }
+}
+
+export type PipelineHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+export interface NamedHook {
+  readonly name: string;
+  readonly run: PipelineHook;
+}
+
+export type HooksByClass = Readonly<Record<RouteClass, readonly NamedHook[]>>;
+
+function timed(hook: NamedHook, recorder: LatencyRecorder): onRequestAsyncHookHandler {
+  const { name, run } = hook;
+  return async function timedHook(request, reply) {
+    const started = performance.now();
+    try {
+      await run(request, reply);
+    } finally {
+      recorder.record(name, performance.now() - started);
+    }
+  };
+}
+
+/** Must be called before any route is registered. */
+export function installRouteClasses(
+  app: FastifyInstance,
+  hooksByClass: HooksByClass,
+  recorder: LatencyRecorder,
+): void {
+  app.addHook('onRoute', (route) => {
+    if (route.method === 'HEAD') return; // Fastify's implicit HEAD twin shares the GET's hooks
+    const config = (route.config ?? {}) as { routeClass?: RouteClass };
+    if (!config.routeClass) {
+      // Swagger UI's static files and similar plugin routes are public documentation.
+      if (route.url.startsWith('/docs')) return;
+      throw new Error(`route ${route.method} ${route.url} has no config.routeClass`);
+    }
+    const hooks = hooksByClass[config.routeClass].map((hook) => timed(hook, recorder));
+    if (hooks.length === 0) return;
+    const existing = route.onRequest
+      ? Array.isArray(route.onRequest)
+        ? route.onRequest
+        : [route.onRequest]
+      : [];
+    route.onRequest = [...hooks, ...existing];
+  });
+}
