@@ -9,7 +9,7 @@ export interface HttpResponse<T = any> {
 export interface RequestOptions {
   body?: unknown;
   /** Sent as is, with no JSON encoding (for malformed-body tests). */
-  rawBody?: string | Buffer;
+  rawBody?: string;
   token?: string;
   headers?: Record<string, string>;
 }
@@ -22,7 +22,7 @@ export function apiClient(baseUrl: string) {
   ): Promise<HttpResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers['authorization'] = `Bearer ${options.token}`;
-    let body: string | Buffer | undefined;
+    let body: string | undefined;
     if (options.rawBody !== undefined) body = options.rawBody;
     else if (options.body !== undefined) {
       body = JSON.stringify(options.body);
