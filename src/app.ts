@@ -11,14 +11,17 @@ import type { Config } from './config.js';
 import { createAuthenticator } from './modules/auth/authenticator.js';
 import { createAccessTokens } from './modules/auth/tokens.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { monitoringRoutes } from './modules/monitoring/monitoring.routes.js';
 import type { Database } from './platform/db/pool.js';
 import { authenticationHook, requireAdminHook } from './platform/http/auth-guard.js';
 import { installErrorHandler, sendProblem } from './platform/http/error-handler.js';
 import { Overloaded } from './platform/http/errors.js';
 import { type HooksByClass, installRouteClasses, type NamedHook } from './platform/http/route-classes.js';
 import { securityHeadersHook } from './platform/http/security-headers.js';
+import { MemoryMonitor } from './platform/memory/memory-monitor.js';
 import { LatencyRecorder } from './platform/metrics/latency.js';
 import type { Redis } from './platform/redis/redis.js';
+import { ServiceRegistry } from './platform/registry/registry.js';
 
 export interface AppDeps {
   config: Config;
@@ -59,6 +62,32 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     'bookedbarber_hook_duration_ms',
     'Time spent in each pipeline hook',
   );
+  const requestTimings = new LatencyRecorder(
+    metrics,
+    'bookedbarber_request_duration_ms',
+    'Response time per route',
+  );
+  const memory = new MemoryMonitor();
+  memory.start();
+  app.addHook('onClose', async () => memory.stop());
+  const registry = new ServiceRegistry();
+  registry.add({
+    name: 'postgres-primary',
+    kind: 'database',
+    check: async () => (await db.primary.query('SELECT 1'), 'ok'),
+  });
+  if (db.replica !== db.primary) {
+    registry.add({
+      name: 'postgres-replica',
+      kind: 'database',
+      check: async () => (await db.replica.query('SELECT 1'), 'ok'),
+    });
+  }
+  registry.add({
+    name: 'redis',
+    kind: 'cache',
+    check: async () => (redis ? ((await redis.ping()) === 'PONG' ? 'ok' : 'down') : 'not_configured'),
+  });
 
   app.decorateRequest('auth', null);
   installErrorHandler(app);
@@ -76,7 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     analytics: [authenticate],
     ops: [authenticate, requireAdminHook],
   };
-  installRouteClasses(app, hooksByClass, hookTimings);
+  installRouteClasses(app, hooksByClass, { hooks: hookTimings, requests: requestTimings });
 
   await app.register(swagger, {
     openapi: {
@@ -107,6 +136,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           Overloaded('the server is overloaded; retry shortly', { headers: { 'retry-after': '2' } }),
         );
       },
+    });
+    await api.register(monitoringRoutes, {
+      prefix: '/api/v2/monitoring',
+      hookTimings,
+      requestTimings,
+      memory,
+      registry,
     });
   });
 

@@ -46,11 +46,16 @@ function timed(hook: NamedHook, recorder: LatencyRecorder): onRequestAsyncHookHa
   };
 }
 
+function asArray<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
 /** Must be called before any route is registered. */
 export function installRouteClasses(
   app: FastifyInstance,
   hooksByClass: HooksByClass,
-  recorder: LatencyRecorder,
+  recorders: { hooks: LatencyRecorder; requests: LatencyRecorder },
 ): void {
   app.addHook('onRoute', (route) => {
     if (route.method === 'HEAD') return; // Fastify's implicit HEAD twin shares the GET's hooks
@@ -60,13 +65,16 @@ export function installRouteClasses(
       if (route.url.startsWith('/docs')) return;
       throw new Error(`route ${route.method} ${route.url} has no config.routeClass`);
     }
-    const hooks = hooksByClass[config.routeClass].map((hook) => timed(hook, recorder));
-    if (hooks.length === 0) return;
-    const existing = route.onRequest
-      ? Array.isArray(route.onRequest)
-        ? route.onRequest
-        : [route.onRequest]
-      : [];
-    route.onRequest = [...hooks, ...existing];
+    if (config.routeClass === 'probe') return; // probes get no hooks at all
+    const hooks = hooksByClass[config.routeClass].map((hook) => timed(hook, recorders.hooks));
+    route.onRequest = [...hooks, ...asArray(route.onRequest)];
+    const routeName = `${route.method} ${route.url}`;
+    route.onResponse = [
+      ...asArray(route.onResponse),
+      (_request, reply, done) => {
+        recorders.requests.record(routeName, reply.elapsedTime);
+        done();
+      },
+    ];
   });
 }
