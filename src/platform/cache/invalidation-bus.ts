@@ -1,0 +1,68 @@
+// Cross-process cache invalidation. Each process keeps hot data (sessions, profiles, memberships) in
+// memory; a change made by any process is announced here, applied locally at once and, when Redis is
+// configured, broadcast over pub/sub so every other process drops its copy too. Without Redis, or
+// while it is down, only the local copy is dropped and the caches' short TTL bounds the staleness.
+import type { Logger } from 'pino';
+import type { Redis } from '../redis/redis.js';
+
+export type InvalidationHandler = (key: string) => void;
+
+export interface InvalidationBus {
+  /** Bumped on every invalidation applied here; a loader compares it to discard a raced read. */
+  readonly generation: number;
+  on(topic: string, handler: InvalidationHandler): void;
+  /** Applies the invalidation locally, then tells the other processes. Never throws. */
+  publish(topic: string, key: string): void;
+  close(): Promise<void>;
+}
+
+const ORIGIN = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+
+export function createInvalidationBus(
+  redis: Redis | undefined,
+  channel: string,
+  log?: Pick<Logger, 'warn'>,
+): InvalidationBus {
+  const handlers = new Map<string, InvalidationHandler[]>();
+  let generation = 0;
+  const apply = (topic: string, key: string) => {
+    generation++;
+    for (const handler of handlers.get(topic) ?? []) handler(key);
+  };
+
+  // Pub/sub needs a connection of its own; it resubscribes by itself after a reconnect.
+  const subscriber = redis?.duplicate();
+  if (subscriber) {
+    subscriber.on('error', () => undefined); // the main connection already reports Redis health
+    subscriber.on('message', (_channel: string, message: string) => {
+      try {
+        const [origin, topic, key] = JSON.parse(message) as [string, string, string];
+        if (origin !== ORIGIN) apply(topic, key);
+      } catch {
+        // not one of ours
+      }
+    });
+    const start = subscriber.status === 'wait' ? subscriber.connect() : Promise.resolve();
+    start
+      .then(() => subscriber.subscribe(channel))
+      .catch((error: unknown) => log?.warn({ err: error }, 'cache invalidation channel unavailable'));
+  }
+
+  return {
+    get generation() {
+      return generation;
+    },
+    on(topic, handler) {
+      const list = handlers.get(topic) ?? [];
+      list.push(handler);
+      handlers.set(topic, list);
+    },
+    publish(topic, key) {
+      apply(topic, key);
+      redis?.publish(channel, JSON.stringify([ORIGIN, topic, key])).catch(() => undefined);
+    },
+    async close() {
+      subscriber?.disconnect();
+    },
+  };
+}
