@@ -12,6 +12,8 @@ import { createAuthenticator } from './modules/auth/authenticator.js';
 import { createAccessTokens } from './modules/auth/tokens.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { monitoringRoutes } from './modules/monitoring/monitoring.routes.js';
+import { LocationAccess } from './modules/shops/location-access.js';
+import { createInvalidationBus } from './platform/cache/invalidation-bus.js';
 import type { Database } from './platform/db/pool.js';
 import { authenticationHook, requireAdminHook } from './platform/http/auth-guard.js';
 import { installErrorHandler, sendProblem } from './platform/http/error-handler.js';
@@ -92,6 +94,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('auth', null);
   installErrorHandler(app);
 
+  // Per-process caches (sessions, profiles, memberships) stay coherent across processes through this bus.
+  const invalidations = createInvalidationBus(redis, `${config.redisKeyPrefix}invalidate`, app.log);
+  app.addHook('onClose', () => invalidations.close());
+  /** Tenant scope: pass this one instance to every module that reads or writes a location's data. */
+  const locationAccess = new LocationAccess(db, invalidations);
   const accessTokens = createAccessTokens(config.secrets.accessToken);
   const authenticate = authenticationHook(createAuthenticator(db, accessTokens));
   const publicHooks: NamedHook[] = [securityHeadersHook(config)];
