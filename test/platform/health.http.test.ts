@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startTestApp, type TestApp } from '../support/build-app.js';
 import { testServerUrl } from '../support/database.js';
-import { type ApiClient, apiClient } from '../support/http.js';
+import { newUser } from '../support/factory.js';
+import { type ApiClient, apiClient, expectProblem } from '../support/http.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
 let ctx: TestApp;
@@ -50,6 +51,22 @@ test('/health/ready turns 503 while the database is unreachable and 200 when it 
   response = await api.get('/health/ready');
   assert.equal(response.status, 200);
   assert.equal(response.body.checks.database, 'ok');
+});
+
+test('an API request that needs the database while it is unreachable answers 503 with Retry-After', async () => {
+  const user = await newUser(ctx, { isAdmin: true });
+  await proxy.cut();
+  try {
+    const started = Date.now();
+    const response = await api.get('/api/v2/monitoring/memory', { token: user.token });
+    expectProblem(response, 503, 'database-unavailable');
+    assert.equal(response.headers.get('retry-after'), '2');
+    // Bounded by the pool's connection timeout, not a hang (a generous bound, not a speed claim).
+    assert.ok(Date.now() - started < 10_000);
+  } finally {
+    await proxy.restore();
+  }
+  assert.equal((await api.get('/api/v2/monitoring/memory', { token: user.token })).status, 200);
 });
 
 test('/metrics serves Prometheus text', async () => {
