@@ -57,7 +57,11 @@ async function serve(
   closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger: log }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'shutting down after an error');
     else log.info({ signal }, 'shutting down');
-    await app.close(); // stops accepting, waits for in-flight requests
+    // Stop accepting and wait for in-flight requests. A keep-alive connection whose request finishes
+    // during the wait becomes idle only then, so idle sockets are swept until the server has closed.
+    const sweeper = setInterval(() => app.server.closeIdleConnections(), 100);
+    await app.close();
+    clearInterval(sweeper);
     await db.close();
     redis?.disconnect();
     await onClosed();
