@@ -10,6 +10,7 @@ import client from 'prom-client';
 import type { Config } from './config.js';
 import { createAuthenticator } from './modules/auth/authenticator.js';
 import { createAccessTokens } from './modules/auth/tokens.js';
+import { batchRoutes } from './modules/batch/batch.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { monitoringRoutes } from './modules/monitoring/monitoring.routes.js';
 import { LocationAccess } from './modules/shops/location-access.js';
@@ -151,6 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       memory,
       registry,
     });
+    await api.register(batchRoutes, { prefix: '/api/v2' });
   });
 
   return app;
