@@ -1,0 +1,204 @@
+// After the booking: who may see or move an appointment, listing by role, reschedule, the one cancel
+// path (with the refund the policy decides) and status changes.
+
+import { pgErrorCode } from '../../platform/db/errors.js';
+import type { AuthContext } from '../../platform/http/auth-context.js';
+import { Forbidden } from '../../platform/http/errors.js';
+import {
+  type AppointmentStatus,
+  canTransition,
+  isCancellable,
+  isReschedulable,
+  type ManualStatus,
+  tallyFor,
+  violatesTiming,
+} from './appointment-state.js';
+import { AppointmentNotFound, InvalidTransition, NotStarted, SlotUnavailable } from './booking.errors.js';
+import {
+  type AppointmentWithParties,
+  findAppointmentByCode,
+  findAppointmentWithParties,
+  findCancellationTerms,
+  findOwnBarberIds,
+  type ListScope,
+  listAppointments,
+} from './booking.queries.js';
+import type { ListQuery } from './booking.schemas.js';
+import { type BookingDeps, type BookingService, FRONT_DESK } from './booking.service.js';
+import { type AppointmentRow, changeStatus, rescheduleAppointment } from './booking.sql.js';
+import { decodeCursor, encodeCursor } from './booking.views.js';
+import { type CancellationPolicy, DEFAULT_POLICY, refundForCancellation } from './refund-policy.js';
+
+/** How the caller stands to one appointment. `colleague`: a barber of the shop, not of this chair. */
+type Party = 'admin' | 'staff' | 'barber' | 'client' | 'colleague';
+
+/** A guest acting with their confirmation code and e-mail. */
+export interface GuestActor {
+  email: string;
+}
+
+export class AppointmentLifecycle {
+  constructor(
+    private readonly deps: BookingDeps,
+    private readonly booking: BookingService,
+  ) {}
+
+  private async partyOf(auth: AuthContext, a: AppointmentWithParties): Promise<Party | undefined> {
+    const role = await this.deps.access.roleIn(auth, a.location_id);
+    if (role && FRONT_DESK.includes(role)) return 'staff';
+    if (role === 'barber' && a.barber_user_id === auth.userId) return 'barber';
+    if (auth.isAdmin) return 'admin';
+    if (a.client_user_id === auth.userId) return 'client';
+    if (role === 'barber') return 'colleague';
+    return undefined;
+  }
+
+  /** The appointment and the caller's standing; another tenant's (or a hold) is not found. */
+  private async load(auth: AuthContext, id: string, allowed: readonly Party[]) {
+    const appointment = await findAppointmentWithParties(this.deps.db.primary, id);
+    const party =
+      appointment && appointment.status !== 'held' ? await this.partyOf(auth, appointment) : undefined;
+    if (!appointment || !party) throw AppointmentNotFound('no such appointment');
+    if (!allowed.includes(party)) throw Forbidden('you may not do this to this appointment');
+    return { appointment, party };
+  }
+
+  async get(auth: AuthContext, id: string): Promise<AppointmentRow> {
+    return (await this.load(auth, id, ['admin', 'staff', 'barber', 'client'])).appointment;
+  }
+
+  /** A client sees their own, a barber their own chair, front-desk staff their whole location. */
+  async list(
+    auth: AuthContext,
+    q: ListQuery,
+  ): Promise<{ items: AppointmentRow[]; nextCursor: string | null }> {
+    const memberships = await this.deps.access.membershipsOf(auth.userId);
+    const scope: ListScope = { locationIds: [], barberIds: [], clientUserId: auth.userId };
+    const relevant = q.location_id ? memberships.filter((m) => m.location_id === q.location_id) : memberships;
+    scope.locationIds = relevant.filter((m) => FRONT_DESK.includes(m.role)).map((m) => m.location_id);
+    if (q.location_id && auth.isAdmin) scope.locationIds = [q.location_id];
+    const chairs = relevant.filter((m) => m.role === 'barber').map((m) => m.location_id);
+    scope.barberIds = await findOwnBarberIds(this.deps.db.primary, auth.userId, chairs);
+    const rows = await listAppointments(this.deps.db.primary, scope, {
+      locationId: q.location_id,
+      barberId: q.barber_id,
+      status: q.status,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+      after: q.cursor ? decodeCursor(q.cursor) : undefined,
+      limit: q.limit + 1,
+    });
+    const items = rows.slice(0, q.limit);
+    return { items, nextCursor: rows.length > q.limit ? encodeCursor(items[items.length - 1]!) : null };
+  }
+
+  async reschedule(auth: AuthContext, id: string, startTime: string): Promise<AppointmentRow> {
+    const { appointment: a, party } = await this.load(auth, id, ['admin', 'staff', 'barber', 'client']);
+    if (!isReschedulable(a.status)) throw InvalidTransition(`a ${a.status} appointment cannot be moved`);
+    const start = new Date(startTime);
+    const slot = await this.deps.scheduling.checkBookable({
+      locationId: a.location_id,
+      barberId: a.barber_id,
+      serviceId: a.service_id,
+      startTime: start,
+      byStaff: party !== 'client',
+    });
+    let moved: AppointmentRow | undefined;
+    try {
+      moved = await rescheduleAppointment(this.deps.db.primary, {
+        locationId: a.location_id,
+        id: a.id,
+        barberId: a.barber_id,
+        fromStatus: a.status,
+        startTime: start,
+        endTime: slot.endTime,
+        busyUntil: slot.busyUntil,
+      });
+    } catch (error) {
+      if (pgErrorCode(error) === '23P01')
+        throw SlotUnavailable('another appointment or hold takes that time');
+      throw error;
+    }
+    if (!moved) throw InvalidTransition('the appointment changed meanwhile; reload it');
+    await this.booking.barberDayChanged(a, a.start_time, a.busy_until);
+    await this.booking.barberDayChanged(moved, moved.start_time, moved.busy_until);
+    return moved;
+  }
+
+  async cancel(auth: AuthContext, id: string, reason: string | undefined): Promise<AppointmentRow> {
+    const { appointment } = await this.load(auth, id, ['admin', 'staff', 'barber', 'client']);
+    return this.cancelLoaded(appointment, reason, auth.userId);
+  }
+
+  /** The guest's booking, when the e-mail matches the one it was made with; otherwise not found. */
+  async findForGuest(slug: string, code: string, guest: GuestActor): Promise<AppointmentWithParties> {
+    const locationId = await this.booking.locationOfSlug(slug);
+    const a = await findAppointmentByCode(this.deps.db.primary, locationId, code.toUpperCase());
+    if (!a || a.status === 'held' || a.client_email?.toLowerCase() !== guest.email.toLowerCase()) {
+      throw AppointmentNotFound('no booking with this code and e-mail');
+    }
+    return a;
+  }
+
+  async cancelForGuest(slug: string, code: string, guest: GuestActor, reason: string | undefined) {
+    return this.cancelLoaded(await this.findForGuest(slug, code, guest), reason, null);
+  }
+
+  /** The one cancel path: the refund comes from the location's policy and what was paid. */
+  private async cancelLoaded(a: AppointmentWithParties, reason: string | undefined, byUserId: string | null) {
+    if (!isCancellable(a.status)) throw InvalidTransition(`a ${a.status} appointment cannot be cancelled`);
+    const terms = await findCancellationTerms(this.deps.db.primary, a.location_id, a.id);
+    const policy: CancellationPolicy = terms.has_policy
+      ? {
+          tiers: terms.tiers ?? [],
+          noShowFeeCents: terms.no_show_fee_cents ?? 0,
+          firstTimeFullRefundMinHours: terms.first_time_full_refund_min_hours,
+        }
+      : DEFAULT_POLICY;
+    const refund = refundForCancellation({
+      policy,
+      paidCents: terms.paid_cents,
+      startTime: a.start_time,
+      cancelledAt: new Date(),
+      firstTimeClient: (a.client_visits ?? 0) === 0,
+    });
+    const row = await changeStatus(this.deps.db.primary, {
+      locationId: a.location_id,
+      id: a.id,
+      from: a.status,
+      to: 'cancelled',
+      tally: tallyFor('cancelled', a.price_cents),
+      cancellation: {
+        reason: reason ?? null,
+        byUserId,
+        refundCents: refund.amount_cents,
+        feeCents: refund.fee_cents,
+        percent: refund.percent,
+      },
+    });
+    if (!row) throw InvalidTransition('the appointment changed meanwhile; reload it');
+    await this.booking.barberDayChanged(row, row.start_time, row.busy_until);
+    return row;
+  }
+
+  /** PATCH /appointments/{id}/status: the appointment's barber and front-desk staff. */
+  async changeStatus(auth: AuthContext, id: string, to: ManualStatus): Promise<AppointmentRow> {
+    const { appointment: a } = await this.load(auth, id, ['admin', 'staff', 'barber']);
+    return this.transition(a, to);
+  }
+
+  async transition(a: AppointmentRow, to: AppointmentStatus, tally = tallyFor(to, a.price_cents)) {
+    if (!canTransition(a.status, to)) throw InvalidTransition(`${a.status} → ${to} is not allowed`);
+    if (violatesTiming(to, a.start_time, new Date()))
+      throw NotStarted('a no-show is recorded after the start time');
+    const row = await changeStatus(this.deps.db.primary, {
+      locationId: a.location_id,
+      id: a.id,
+      from: a.status,
+      to,
+      tally,
+    });
+    if (!row) throw InvalidTransition('the appointment changed meanwhile; reload it');
+    return row;
+  }
+}

@@ -1,0 +1,309 @@
+// Taking slots: bookings (client, staff for a client, guest), holds and reschedules. Scheduling says
+// whether a start is bookable at all (422 why); the exclusion constraint says whether it is free (409).
+import { createHash, randomInt, randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { pgConstraint, pgErrorCode } from '../../platform/db/errors.js';
+import type { Database } from '../../platform/db/pool.js';
+import type { AuthContext } from '../../platform/http/auth-context.js';
+import { NotFound, ValidationFailed } from '../../platform/http/errors.js';
+import type { LocationAccess, Role } from '../shops/location-access.js';
+import {
+  BarberNotFound,
+  ClientNotFound,
+  HoldNotFound,
+  IdempotencyKeyReused,
+  SlotUnavailable,
+} from './booking.errors.js';
+import {
+  findAppointmentWithParties,
+  findBarberLocation,
+  findIdempotencyKey,
+  findLocationIdBySlug,
+} from './booking.queries.js';
+import type { BookingBody, GuestBookingBody, HoldBody } from './booking.schemas.js';
+import { type AppointmentRow, type ClientRef, deleteHold, insertBooking, insertHold } from './booking.sql.js';
+
+/** What booking needs from scheduling (SchedulingService satisfies it). */
+export interface SchedulingPort {
+  checkBookable(input: {
+    locationId: string;
+    barberId: string;
+    serviceId: string;
+    startTime: Date;
+    now?: Date;
+    byStaff?: boolean;
+  }): Promise<{ endTime: Date; busyUntil: Date; priceCents: number; depositCents: number; currency: string }>;
+  invalidateBarberDays(locationId: string, barberId: string, from: Date, to: Date): Promise<void>;
+}
+
+export interface BookingDeps {
+  db: Database;
+  access: LocationAccess;
+  scheduling: SchedulingPort;
+  /** How long a hold keeps its slot. */
+  holdTtlSeconds?: number;
+}
+
+/** Roles that book for clients and see the whole location. */
+export const FRONT_DESK: readonly Role[] = ['owner', 'manager', 'receptionist'];
+
+// Crockford's alphabet without look-alikes: read over the phone, typed from an e-mail.
+const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
+const confirmationCode = () =>
+  Array.from({ length: 8 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+
+/** JSON with object keys sorted at every level, so key order never makes two requests differ. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The request a key was first used with: a retry must send the same route and body. */
+function requestHash(route: string, body: object): Buffer {
+  return createHash('sha256').update(route).update('\0').update(canonicalJson(body)).digest();
+}
+
+export interface BookingResult {
+  appointment: AppointmentRow;
+  /** True when an Idempotency-Key retry returned the first booking. */
+  replayed: boolean;
+}
+
+interface BookingRequest {
+  locationId: string;
+  barberId: string;
+  serviceId: string;
+  startTime: string;
+  notes: string | undefined;
+  holdId: string | undefined;
+  bookedByUserId: string | null;
+  client: ClientRef;
+  byStaff: boolean;
+  idempotency: { scope: string; key: string; hash: Buffer } | null;
+}
+
+export class BookingService {
+  // A barber's location never changes (it is part of the key), so this never goes stale.
+  private readonly barberLocations = new LRUCache<string, string>({ max: 100_000 });
+  private readonly holdTtlSeconds: number;
+
+  constructor(private readonly deps: BookingDeps) {
+    this.holdTtlSeconds = deps.holdTtlSeconds ?? 300;
+  }
+
+  async locationOfBarber(barberId: string): Promise<string> {
+    const cached = this.barberLocations.get(barberId);
+    if (cached) return cached;
+    const locationId = await findBarberLocation(this.deps.db.primary, barberId);
+    if (!locationId) throw BarberNotFound('no such barber');
+    this.barberLocations.set(barberId, locationId);
+    return locationId;
+  }
+
+  /** POST /appointments: a client for themself, or front-desk staff for a client. */
+  async book(
+    auth: AuthContext,
+    body: BookingBody,
+    idempotencyKey: string | undefined,
+  ): Promise<BookingResult> {
+    const locationId = await this.locationOfBarber(body.barber_id);
+    let client: ClientRef = { kind: 'user', userId: auth.userId };
+    if (body.client_id !== undefined || body.client !== undefined) {
+      if (body.client_id !== undefined && body.client !== undefined) {
+        throw ValidationFailed('give client_id or client, not both', {
+          errors: [{ field: '/body/client', message: 'give client_id or client, not both' }],
+        });
+      }
+      await this.deps.access.require(auth, locationId, FRONT_DESK);
+      client = body.client_id
+        ? { kind: 'existing', clientId: body.client_id }
+        : {
+            kind: 'contact',
+            name: body.client!.name,
+            email: body.client!.email ?? null,
+            phone: body.client!.phone ?? null,
+          };
+    }
+    return this.place({
+      locationId,
+      barberId: body.barber_id,
+      serviceId: body.service_id,
+      startTime: body.start_time,
+      notes: body.notes,
+      holdId: body.hold_id,
+      bookedByUserId: auth.userId,
+      client,
+      byStaff: client.kind !== 'user',
+      idempotency: idempotencyKey
+        ? { scope: `user:${auth.userId}`, key: idempotencyKey, hash: requestHash('POST /appointments', body) }
+        : null,
+    });
+  }
+
+  /** POST /public/locations/{slug}/bookings: a guest, known by e-mail. */
+  async bookAsGuest(
+    slug: string,
+    body: GuestBookingBody,
+    idempotencyKey: string | undefined,
+  ): Promise<BookingResult> {
+    const locationId = await this.locationOfSlug(slug);
+    if ((await this.locationOfBarber(body.barber_id)) !== locationId)
+      throw BarberNotFound('no such barber here');
+    const { guest } = body;
+    return this.place({
+      locationId,
+      barberId: body.barber_id,
+      serviceId: body.service_id,
+      startTime: body.start_time,
+      notes: body.notes,
+      holdId: undefined,
+      bookedByUserId: null,
+      client: { kind: 'contact', name: guest.name, email: guest.email, phone: guest.phone ?? null },
+      byStaff: false,
+      idempotency: idempotencyKey
+        ? {
+            scope: `guest:${guest.email.toLowerCase()}`,
+            key: idempotencyKey,
+            hash: requestHash(`POST /public/locations/${slug}/bookings`, body),
+          }
+        : null,
+    });
+  }
+
+  async locationOfSlug(slug: string): Promise<string> {
+    const locationId = await findLocationIdBySlug(this.deps.db.primary, slug);
+    if (!locationId) throw NotFound('location not found');
+    return locationId;
+  }
+
+  private async place(r: BookingRequest): Promise<BookingResult> {
+    const { db } = this.deps;
+    // A retry is answered before anything else: the slot may no longer be bookable by now.
+    if (r.idempotency) {
+      const replay = await this.replay(r.idempotency);
+      if (replay) return replay;
+    }
+    const slot = await this.deps.scheduling.checkBookable({
+      locationId: r.locationId,
+      barberId: r.barberId,
+      serviceId: r.serviceId,
+      startTime: new Date(r.startTime),
+      byStaff: r.byStaff,
+    });
+    for (let attempt = 0; ; attempt++) {
+      let row: AppointmentRow | undefined;
+      try {
+        row = await insertBooking(db.primary, {
+          locationId: r.locationId,
+          id: randomUUID(),
+          barberId: r.barberId,
+          serviceId: r.serviceId,
+          bookedByUserId: r.bookedByUserId,
+          startTime: new Date(r.startTime),
+          endTime: slot.endTime,
+          busyUntil: slot.busyUntil,
+          priceCents: slot.priceCents,
+          depositCents: slot.depositCents,
+          currency: slot.currency,
+          notes: r.notes ?? null,
+          confirmationCode: confirmationCode(),
+          client: r.client,
+          holdId: r.holdId ?? null,
+          idempotency: r.idempotency,
+        });
+      } catch (error) {
+        if (pgErrorCode(error) === '23P01')
+          throw SlotUnavailable('another appointment or hold takes this time');
+        // Two codes colliding in one location (one in 10¹¹): draw again.
+        if (
+          pgErrorCode(error) === '23505' &&
+          pgConstraint(error)?.includes('confirmation_code') &&
+          attempt < 3
+        )
+          continue;
+        throw error;
+      }
+      if (row) {
+        await this.barberDayChanged(row, row.start_time, row.busy_until);
+        return { appointment: row, replayed: false };
+      }
+      // No row: the key was taken by a concurrent twin since the check above, or the client is unknown.
+      const replay = r.idempotency ? await this.replay(r.idempotency) : undefined;
+      if (replay) return replay;
+      throw ClientNotFound('no such client at this location');
+    }
+  }
+
+  private async replay(idem: {
+    scope: string;
+    key: string;
+    hash: Buffer;
+  }): Promise<BookingResult | undefined> {
+    const stored = await findIdempotencyKey(this.deps.db.primary, idem.scope, idem.key);
+    if (!stored) return undefined;
+    if (!stored.request_hash.equals(idem.hash)) {
+      throw IdempotencyKeyReused('this Idempotency-Key was used with another request; use a new key');
+    }
+    const appointment = await findAppointmentWithParties(this.deps.db.primary, stored.appointment_id);
+    if (!appointment) return undefined;
+    return { appointment, replayed: true };
+  }
+
+  /** POST /appointments/holds: reserves the slot for holdTtlSeconds. */
+  async hold(auth: AuthContext, body: HoldBody): Promise<AppointmentRow> {
+    const locationId = await this.locationOfBarber(body.barber_id);
+    const startTime = new Date(body.start_time);
+    const slot = await this.deps.scheduling.checkBookable({
+      locationId,
+      barberId: body.barber_id,
+      serviceId: body.service_id,
+      startTime,
+    });
+    try {
+      const row = await insertHold(this.deps.db.primary, {
+        locationId,
+        barberId: body.barber_id,
+        serviceId: body.service_id,
+        userId: auth.userId,
+        startTime,
+        endTime: slot.endTime,
+        busyUntil: slot.busyUntil,
+        priceCents: slot.priceCents,
+        currency: slot.currency,
+        ttlSeconds: this.holdTtlSeconds,
+      });
+      await this.barberDayChanged(row, row.start_time, row.busy_until);
+      return row;
+    } catch (error) {
+      if (pgErrorCode(error) === '23P01')
+        throw SlotUnavailable('another appointment or hold takes this time');
+      throw error;
+    }
+  }
+
+  /** DELETE /appointments/holds/{id}: only the holder may release it; anyone else sees no hold. */
+  async releaseHold(auth: AuthContext, holdId: string): Promise<void> {
+    const found = await findAppointmentWithParties(this.deps.db.primary, holdId);
+    if (found?.status !== 'held' || found.booked_by_user_id !== auth.userId) {
+      throw HoldNotFound('no such hold of yours');
+    }
+    const row = await deleteHold(this.deps.db.primary, found.location_id, holdId, auth.userId);
+    if (!row) throw HoldNotFound('the hold has already been released or used');
+    await this.barberDayChanged(row, row.start_time, row.busy_until);
+  }
+
+  /** Availability caches drop the barber-days the range touches. A failure only leaves a cache stale. */
+  async barberDayChanged(
+    row: { location_id: string; barber_id: string },
+    from: Date,
+    to: Date,
+  ): Promise<void> {
+    await this.deps.scheduling
+      .invalidateBarberDays(row.location_id, row.barber_id, from, to)
+      .catch(() => undefined);
+  }
+}
