@@ -1,0 +1,69 @@
+// Runs one scenario against a running server: a probe first (a route that does not exist yet is
+// reported "not available", never as a pass), then the primers, then the bounded load.
+import { type LoadResult, type RequestSpec, runLoad } from './load.js';
+import { judge, type Row, unavailableRow } from './report.js';
+import type { Scenario } from './scenarios.js';
+
+export interface MeasureContext {
+  baseUrl: string;
+  connections: number;
+  duration: number;
+  ceilingRps: number;
+  log: (line: string) => void;
+}
+
+async function send(baseUrl: string, spec: RequestSpec): Promise<{ status: number; body: string }> {
+  const response = await fetch(`${baseUrl}${spec.path}`, {
+    method: spec.method,
+    headers: { ...spec.headers, ...(spec.body ? { 'content-type': 'application/json' } : {}) },
+    ...(spec.body ? { body: spec.body } : {}),
+    signal: AbortSignal.timeout(10_000),
+  });
+  return { status: response.status, body: await response.text() };
+}
+
+/** Why the scenario cannot run yet, or undefined when its route answers. */
+export async function probe(baseUrl: string, spec: RequestSpec): Promise<string | undefined> {
+  try {
+    const { status, body } = await send(baseUrl, spec);
+    if (status === 404 && body.includes('route-not-found'))
+      return `route ${spec.method} ${spec.path.split('?')[0]} does not exist yet`;
+    return undefined;
+  } catch (error) {
+    return `probe failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+export async function measure(
+  context: MeasureContext,
+  scenario: Scenario,
+  rateForTarget?: (result: LoadResult) => number,
+): Promise<{ row: Row; result: LoadResult | undefined }> {
+  const firstRequest = scenario.next();
+  const missing = await probe(context.baseUrl, firstRequest);
+  if (missing) {
+    context.log(`  ${scenario.name}: not available (${missing})`);
+    return { row: unavailableRow(scenario.name, scenario.target, missing), result: undefined };
+  }
+  for (const spec of scenario.prime ?? []) await send(context.baseUrl, spec).catch(() => undefined);
+  context.log(`  ${scenario.name}: ${context.duration} s at ${context.connections} connections…`);
+  const result = await runLoad({
+    baseUrl: context.baseUrl,
+    connections: context.connections,
+    duration: context.duration,
+    next: scenario.next,
+    ...(scenario.onResponse ? { onResponse: scenario.onResponse } : {}),
+  });
+  const row = judge(
+    scenario.name,
+    result,
+    scenario.target,
+    scenario.expected,
+    context.ceilingRps,
+    rateForTarget?.(result),
+  );
+  context.log(
+    `    ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, statuses ${JSON.stringify(result.statuses)}`,
+  );
+  return { row, result };
+}

@@ -1,0 +1,122 @@
+// Command-line flags of `npm run bench`: data sizes, durations and modes. Every loop of the bench is
+// bounded by these numbers, so a run always stops by itself.
+
+export interface Sizes {
+  locations: number;
+  barbers: number;
+  appointments: number;
+  payments: number;
+  /** Client accounts with a live session; the authenticated scenarios rotate through their tokens. */
+  clientUsers: number;
+}
+
+export interface BenchOptions {
+  quick: boolean;
+  keep: boolean;
+  sizes: Sizes;
+  /** Seconds per load scenario. */
+  duration: number;
+  connections: number;
+  workers: number;
+  /** Measure WORKERS=1 as well as WORKERS=2 (one extra pass over the fast scenarios). */
+  compareWorkers: boolean;
+  /** Run the growth comparison (a second, 10 k appointment data set). */
+  growth: boolean;
+  /** Soak duration in seconds; 0 = no soak. */
+  soakSeconds: number;
+  seed: number;
+  /** CI: throughput targets are reported but only correctness fails the run. */
+  correctnessOnly: boolean;
+  serverUrl: string;
+}
+
+const FULL: Sizes = {
+  locations: 50,
+  barbers: 500,
+  appointments: 1_000_000,
+  payments: 1_000_000,
+  clientUsers: 2000,
+};
+const QUICK: Sizes = { locations: 5, barbers: 40, appointments: 20_000, payments: 20_000, clientUsers: 200 };
+
+/** "10m", "90s", "1h" or a bare number of seconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text.trim());
+  if (!match) throw new Error(`not a duration: ${text}`);
+  const unit = match[2] === 'h' ? 3600 : match[2] === 'm' ? 60 : 1;
+  return Math.round(Number(match[1]) * unit);
+}
+
+function positive(name: string, text: string | undefined): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
+  return Math.floor(value);
+}
+
+export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
+  const quick = argv.includes('--quick');
+  const sizes: Sizes = { ...(quick ? QUICK : FULL) };
+  const options: BenchOptions = {
+    quick,
+    keep: false,
+    sizes,
+    duration: quick ? 3 : 10,
+    connections: 64,
+    workers: 2,
+    compareWorkers: !quick,
+    growth: !quick,
+    soakSeconds: 0,
+    seed: 42,
+    correctnessOnly: quick && env['CI'] === 'true',
+    serverUrl: env['BENCH_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const next = () => argv[++i];
+    switch (flag) {
+      case '--quick':
+        break;
+      case '--keep':
+        options.keep = true;
+        break;
+      case '--locations':
+      case '--barbers':
+      case '--appointments':
+      case '--payments':
+      case '--client-users': {
+        const key = flag === '--client-users' ? 'clientUsers' : (flag.slice(2) as keyof Sizes);
+        sizes[key] = positive(flag.slice(2), next());
+        break;
+      }
+      case '--duration':
+        options.duration = parseDuration(next() ?? '');
+        break;
+      case '--connections':
+        options.connections = positive('connections', next());
+        break;
+      case '--workers':
+        options.workers = positive('workers', next());
+        break;
+      case '--no-compare-workers':
+        options.compareWorkers = false;
+        break;
+      case '--no-growth':
+        options.growth = false;
+        break;
+      case '--soak':
+        options.soakSeconds = parseDuration(next() ?? '');
+        break;
+      case '--seed':
+        options.seed = positive('seed', next());
+        break;
+      case '--correctness-only':
+        options.correctnessOnly = true;
+        break;
+      default:
+        throw new Error(`unknown flag ${flag}`);
+    }
+  }
+  if (sizes.barbers < sizes.locations) throw new Error('--barbers must be at least --locations');
+  if (sizes.payments > sizes.appointments) throw new Error('--payments cannot exceed --appointments');
+  return options;
+}

@@ -1,0 +1,269 @@
+// `npm run bench`: builds the service, measures the ceiling, generates the data sets, drives the
+// scenarios, checks bookings and query plans, and writes the report. Flags: see options.ts.
+import os from 'node:os';
+import { startCeiling } from './ceiling.js';
+import { checkBookings } from './checks.js';
+import { explainHotQueries } from './explain.js';
+import { log, withDataSet, withService } from './lifecycle.js';
+import { runLoad } from './load.js';
+import { type MeasureContext, measure } from './measure.js';
+import { type BenchOptions, parseOptions } from './options.js';
+import { benchRedis } from './redis.js';
+import { markdownTable, type Report, type Row, textTable, writeReport } from './report.js';
+import { explainMarkdown, type Growth, growthMarkdown, workersMarkdown } from './report-sections.js';
+import {
+  appointmentListScenario,
+  authenticatedGetScenario,
+  availabilityColdScenario,
+  availabilityWarmScenario,
+  bookingCandidates,
+  bookingScenario,
+  healthScenario,
+} from './scenarios.js';
+import { buildService } from './server.js';
+import { runSoak } from './soak.js';
+import { loadWorld } from './world.js';
+
+async function measureCeiling(workers: number, options: BenchOptions): Promise<number> {
+  const ceiling = await startCeiling(workers);
+  try {
+    const result = await runLoad({
+      baseUrl: ceiling.baseUrl,
+      connections: options.connections,
+      duration: options.duration,
+      next: () => ({ method: 'GET', path: '/' }),
+    });
+    log(
+      `  ceiling (node:http, ${workers} process${workers > 1 ? 'es' : ''}): ${result.rps.toFixed(0)} req/s, p99 ${result.p99.toFixed(2)} ms`,
+    );
+    return result.rps;
+  } finally {
+    await ceiling.stop();
+  }
+}
+
+interface Pass {
+  rows: Row[];
+  bookingCheck?: Awaited<ReturnType<typeof checkBookings>>;
+}
+
+/** The booking race and its database checks; the last scenario, since it changes the data. */
+async function bookingPass(context: MeasureContext, url: string, rows: Row[]): Promise<Pass['bookingCheck']> {
+  const world = await loadWorld(url);
+  const candidates = await bookingCandidates(url, context.duration * 3000);
+  const created: string[] = [];
+  const since = new Date(Date.now() - 1000);
+  const { row, result } = await measure(context, bookingScenario(world, candidates, created), (r) => {
+    const decided = (r.statuses['201'] ?? 0) + (r.statuses['409'] ?? 0);
+    return decided / r.seconds;
+  });
+  if (result) {
+    const check = await checkBookings(url, created, since);
+    row.notes.push(
+      `${check.answered201} booked (${(check.answered201 / result.seconds).toFixed(0)}/s), ${result.statuses['409'] ?? 0} lost the race (409)`,
+    );
+    row.notes.push(`overlaps: ${check.overlaps}; 201s stored: ${check.stored}/${check.answered201}`);
+    if (check.overlaps > 0) row.problems.push(`${check.overlaps} overlapping live appointments`);
+    if (check.stored !== check.answered201)
+      row.problems.push(`${check.answered201 - check.stored} bookings answered 201 are missing`);
+    if (check.answered201 === 0) row.problems.push('no booking succeeded');
+    rows.push(row);
+    return check;
+  }
+  rows.push(row);
+  return undefined;
+}
+
+async function mainPass(context: MeasureContext, url: string): Promise<Row[]> {
+  const world = await loadWorld(url);
+  const rows: Row[] = [];
+  for (const scenario of [
+    healthScenario(),
+    availabilityWarmScenario(world),
+    availabilityColdScenario(world),
+    authenticatedGetScenario(world, 'GET /auth/me', '/api/v2/auth/me'),
+    authenticatedGetScenario(world, 'GET /users/profile', '/api/v2/users/profile'),
+    appointmentListScenario(world),
+  ]) {
+    rows.push((await measure(context, scenario)).row);
+  }
+  await bookingPass(context, url, rows);
+  return rows;
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  const startedAt = new Date().toISOString();
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  if (options.correctnessOnly)
+    log(
+      'CI mode: throughput targets are reported but do not fail the run; overlaps, errors and seq scans do.',
+    );
+  const entry = buildService(log);
+  const redis = await benchRedis(process.env['BENCH_REDIS_URL'] || 'redis://127.0.0.1:6379');
+  log(
+    redis
+      ? `redis: ${redis.url} prefix ${redis.prefix}`
+      : 'redis: not answering; the service runs without it',
+  );
+  if (options.soakSeconds > 0) {
+    return runSoak(options, entry, redis, command, startedAt);
+  }
+
+  const report: Report = {
+    name: options.quick ? 'quick' : 'full',
+    startedAt,
+    command,
+    machine: {
+      cpus: os.cpus().length,
+      cpu: os.cpus()[0]?.model,
+      node: process.version,
+      redis: Boolean(redis),
+    },
+    sections: [],
+    data: {
+      sizes: options.sizes,
+      duration: options.duration,
+      connections: options.connections,
+      workers: options.workers,
+    },
+    failures: [],
+    warnings: [],
+  };
+  try {
+    const ceilingRps = await measureCeiling(options.workers, options);
+    report.data['ceilingRps'] = ceilingRps;
+    const context = (baseUrl: string, ceiling = ceilingRps): MeasureContext => ({
+      baseUrl,
+      connections: options.connections,
+      duration: options.duration,
+      ceilingRps: ceiling,
+      log,
+    });
+
+    // Growth: the same scenarios on the same shops with 10 k appointments, before the large set.
+    let small: Row[] = [];
+    if (options.growth) {
+      small = await withDataSet(
+        options,
+        { ...options.sizes, appointments: 10_000, payments: 10_000 },
+        'small_',
+        (url) =>
+          withService(entry, url, options.workers, redis, async (server) => {
+            const rows: Row[] = [
+              (await measure(context(server.baseUrl), availabilityColdScenario(await loadWorld(url)))).row,
+            ];
+            await bookingPass(context(server.baseUrl), url, rows);
+            return rows;
+          }),
+      );
+    }
+
+    await withDataSet(options, options.sizes, '', async (url) => {
+      const rows = await withService(entry, url, options.workers, redis, (server) =>
+        mainPass(context(server.baseUrl), url),
+      );
+      report.sections.push({
+        title: `Scenarios (${options.sizes.appointments} appointments, WORKERS=${options.workers}, ceiling ${ceilingRps.toFixed(0)} req/s)`,
+        markdown: markdownTable(rows) + notesOf(rows),
+      });
+      report.data['scenarios'] = rows;
+      log(`\n${textTable(rows)}\n`);
+      for (const row of rows) {
+        for (const problem of row.problems) report.failures.push(`${row.scenario}: ${problem}`);
+        if (row.verdict === 'fail')
+          (options.correctnessOnly ? report.warnings : report.failures).push(
+            `${row.scenario}: target ${row.target} missed`,
+          );
+      }
+
+      if (options.growth) {
+        const growth: Growth[] = small.map((s) => ({
+          scenario: s.scenario,
+          small: s,
+          large: rows.find((r) => r.scenario === s.scenario),
+        }));
+        report.sections.push({
+          title: 'Growth: 10 k → 1 M appointments (target ≤ 1.2 ×)',
+          markdown: growthMarkdown(growth),
+        });
+        report.data['growth'] = growth;
+        for (const g of growth) {
+          const ratio =
+            g.large?.p50 !== undefined && g.small.p50 !== undefined ? g.large.p50 / g.small.p50 : undefined;
+          if (ratio !== undefined && ratio > 1.2)
+            (options.correctnessOnly ? report.warnings : report.failures).push(
+              `growth of ${g.scenario}: p50 × ${ratio.toFixed(2)}`,
+            );
+        }
+      }
+
+      log('EXPLAIN check of the named statements in src/modules/**/*.sql.ts');
+      const plans = await explainHotQueries(url);
+      report.sections.push({
+        title: 'EXPLAIN (ANALYZE, BUFFERS) of the hot queries',
+        markdown: explainMarkdown(plans),
+      });
+      report.data['explain'] = plans;
+      for (const plan of plans) {
+        log(
+          `  ${plan.name}: ${plan.method}${plan.ms !== undefined ? ` ${plan.ms.toFixed(2)} ms` : ''} ${plan.indexes.join(', ') || '(no index)'}${plan.largeSeqScans.length ? ` SEQ SCAN ${plan.largeSeqScans.join(', ')}` : ''}${plan.error ? ` error: ${plan.error}` : ''}`,
+        );
+        if (plan.largeSeqScans.length)
+          report.failures.push(`${plan.name} does a Seq Scan on ${plan.largeSeqScans.join(', ')}`);
+        if (plan.error) report.warnings.push(`${plan.name} could not be explained: ${plan.error}`);
+      }
+
+      if (options.compareWorkers) {
+        const one = await measureCeiling(1, options);
+        const oneRows = await withService(entry, url, 1, redis, async (server) => {
+          const world = await loadWorld(url);
+          const out: Row[] = [];
+          for (const s of [
+            healthScenario(),
+            availabilityWarmScenario(world),
+            authenticatedGetScenario(world, 'GET /auth/me', '/api/v2/auth/me'),
+          ])
+            out.push((await measure(context(server.baseUrl, one), s)).row);
+          return out;
+        });
+        report.sections.push({
+          title: 'WORKERS=1 vs WORKERS=2',
+          markdown: workersMarkdown(oneRows, rows, one, ceilingRps),
+        });
+        report.data['workers1'] = { ceilingRps: one, rows: oneRows };
+      }
+    });
+  } catch (error) {
+    report.failures.push(
+      `bench aborted: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+  } finally {
+    if (redis) log(`redis: deleted ${await redis.cleanup()} bench keys`);
+  }
+  if (options.correctnessOnly)
+    report.warnings.unshift(
+      'CI mode (--quick): throughput targets do not fail the run; only correctness (overlaps, errors, seq scans) does.',
+    );
+  const files = writeReport(report);
+  log(`results: ${files.markdown}, ${files.json}`);
+  for (const warning of report.warnings) log(`warning: ${warning}`);
+  for (const failure of report.failures) log(`FAIL: ${failure}`);
+  log(report.failures.length === 0 ? 'bench: OK' : `bench: ${report.failures.length} failure(s)`);
+  return report.failures.length === 0 ? 0 : 1;
+}
+
+function notesOf(rows: readonly Row[]): string {
+  const notes = rows.flatMap((r) => [...r.notes, ...r.problems].map((n) => `- ${r.scenario}: ${n}`));
+  return notes.length ? `\n\n${notes.join('\n')}` : '';
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    process.stderr.write(
+      `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

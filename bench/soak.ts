@@ -1,0 +1,192 @@
+// `npm run bench -- --soak 10m`: a mixed load for the whole duration, in 5-second windows; after each
+// window the RSS of every server process (/proc/<pid>/status) and one worker's heap (/metrics) are
+// sampled. Growth is measured from the end of the warm-up to the end; target < 10 %.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../src/platform/paths.js';
+import { lineChartSvg } from './chart.js';
+import { log, withDataSet, withService } from './lifecycle.js';
+import { runLoad } from './load.js';
+import { probe } from './measure.js';
+import type { BenchOptions } from './options.js';
+import type { BenchRedis } from './redis.js';
+import { writeReport } from './report.js';
+import {
+  appointmentListScenario,
+  authenticatedGetScenario,
+  availabilityColdScenario,
+  availabilityWarmScenario,
+  bookingCandidates,
+  bookingScenario,
+  type Scenario,
+} from './scenarios.js';
+import { type RunningServer, residentMemory } from './server.js';
+import { loadWorld, type World } from './world.js';
+
+const WINDOW_SECONDS = 5;
+const GROWTH_TARGET = 0.1;
+
+interface Sample {
+  t: number;
+  rssMiB: number;
+  heapMiB: number | undefined;
+  rps: number;
+  p99: number;
+  errors5xx: number;
+}
+
+async function heapUsedMiB(baseUrl: string): Promise<number | undefined> {
+  try {
+    const text = await (await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
+    const match = /^nodejs_heap_size_used_bytes (\d+(?:\.\d+)?)/m.exec(text);
+    return match ? Number(match[1]) / 2 ** 20 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The mix, weighted by how often each request happens in a shop's day. Re-built per window: tokens expire. */
+async function mixedScenarios(world: World, url: string, baseUrl: string, created: string[]) {
+  const weighted: [Scenario, number][] = [
+    [availabilityColdScenario(world), 35],
+    [availabilityWarmScenario(world), 20],
+    [authenticatedGetScenario(world, 'GET /auth/me', '/api/v2/auth/me'), 15],
+    [authenticatedGetScenario(world, 'GET /users/profile', '/api/v2/users/profile'), 10],
+    [appointmentListScenario(world), 15],
+    [bookingScenario(world, await bookingCandidates(url, 50_000), created), 5],
+  ];
+  const live: [Scenario, number][] = [];
+  for (const [scenario, weight] of weighted) {
+    const missing = await probe(baseUrl, scenario.next());
+    if (missing) log(`  soak: ${scenario.name} not available (${missing})`);
+    else live.push([scenario, weight]);
+  }
+  return live;
+}
+
+function picker(mix: [Scenario, number][]) {
+  const total = mix.reduce((sum, [, w]) => sum + w, 0);
+  let i = 0;
+  // A fixed interleaving (not Math.random): the same mix every run.
+  return () => {
+    let slot = (i++ * 7919) % total;
+    for (const [scenario, weight] of mix) {
+      if (slot < weight) return scenario.next();
+      slot -= weight;
+    }
+    return mix[0]![0].next();
+  };
+}
+
+async function soakOn(server: RunningServer, url: string, options: BenchOptions): Promise<Sample[]> {
+  const world = await loadWorld(url);
+  const created: string[] = [];
+  const samples: Sample[] = [];
+  const windows = Math.ceil(options.soakSeconds / WINDOW_SECONDS);
+  const started = performance.now();
+  let mix = await mixedScenarios(world, url, server.baseUrl, created);
+  if (mix.length === 0) throw new Error('no soak scenario is available');
+  for (let w = 0; w < windows; w++) {
+    // Tokens last 15 minutes: re-mint every 10 minutes of soak.
+    if (w > 0 && w % 120 === 0) mix = await mixedScenarios(world, url, server.baseUrl, created);
+    const next = picker(mix);
+    const result = await runLoad({
+      baseUrl: server.baseUrl,
+      connections: options.connections,
+      duration: WINDOW_SECONDS,
+      next,
+    });
+    const rssMiB = server.pids().reduce((sum, pid) => sum + (residentMemory(pid)?.rssMiB ?? 0), 0);
+    const errors5xx = Object.entries(result.statuses)
+      .filter(([s]) => s.startsWith('5'))
+      .reduce((n, [, c]) => n + c, 0);
+    samples.push({
+      t: (performance.now() - started) / 1000,
+      rssMiB,
+      heapMiB: await heapUsedMiB(server.baseUrl),
+      rps: result.rps,
+      p99: result.p99,
+      errors5xx: errors5xx + result.transportErrors,
+    });
+    const s = samples.at(-1)!;
+    if (w % 6 === 0)
+      log(
+        `  t=${s.t.toFixed(0)} s  rss ${s.rssMiB.toFixed(0)} MiB  heap ${s.heapMiB?.toFixed(0) ?? '?'} MiB  ${s.rps.toFixed(0)} req/s  p99 ${s.p99.toFixed(1)} ms`,
+      );
+  }
+  return samples;
+}
+
+export async function runSoak(
+  options: BenchOptions,
+  entry: string,
+  redis: BenchRedis | undefined,
+  command: string,
+  startedAt: string,
+): Promise<number> {
+  log(`soak: ${options.soakSeconds} s of mixed load in ${WINDOW_SECONDS} s windows`);
+  const samples = await withDataSet(options, options.sizes, 'soak_', (url) =>
+    withService(entry, url, options.workers, redis, (server) => soakOn(server, url, options)),
+  );
+  if (redis) await redis.cleanup();
+  // Warm-up: the first minute or 10 % of the soak, whichever is longer (JIT, pools, caches filling).
+  const warmup = Math.max(60, options.soakSeconds * 0.1);
+  const after = samples.filter((s) => s.t >= warmup);
+  const avg = (xs: Sample[]) => xs.reduce((n, s) => n + s.rssMiB, 0) / Math.max(xs.length, 1);
+  const base = avg(after.slice(0, 3));
+  const end = avg(after.slice(-3));
+  const growth = after.length >= 6 ? (end - base) / base : Number.NaN;
+  const errors = samples.reduce((n, s) => n + s.errors5xx, 0);
+  const failures: string[] = [];
+  if (!(growth < GROWTH_TARGET))
+    failures.push(`RSS grew ${(growth * 100).toFixed(1)} % after warm-up (target < 10 %)`);
+  if (errors > 0) failures.push(`${errors} 5xx answers or transport errors during the soak`);
+
+  const svg = lineChartSvg(
+    `Soak: ${options.soakSeconds} s mixed load, WORKERS=${options.workers}, ${options.connections} connections`,
+    [
+      {
+        label: 'RSS of all server processes',
+        unit: 'MiB',
+        color: '#1f77b4',
+        points: samples.map((s) => ({ x: s.t, y: s.rssMiB })),
+      },
+      {
+        label: 'heap used (one worker)',
+        unit: 'MiB',
+        color: '#2ca02c',
+        points: samples.map((s) => ({ x: s.t, y: s.heapMiB ?? Number.NaN })),
+      },
+      {
+        label: 'p99 latency per 5 s window',
+        unit: 'ms',
+        color: '#d62728',
+        points: samples.map((s) => ({ x: s.t, y: s.p99 })),
+      },
+    ],
+    warmup,
+  );
+  const svgPath = path.join(projectRoot, 'bench', 'results', 'soak.svg');
+  const summary = `RSS after warm-up ${base.toFixed(1)} MiB → at the end ${end.toFixed(1)} MiB: growth ${(growth * 100).toFixed(1)} % (target < 10 %). ${errors} 5xx/transport errors. Mean ${(samples.reduce((n, s) => n + s.rps, 0) / Math.max(samples.length, 1)).toFixed(0)} req/s.`;
+  const files = writeReport({
+    name: 'soak',
+    startedAt,
+    command,
+    machine: {
+      cpus: (await import('node:os')).cpus().length,
+      cpu: (await import('node:os')).cpus()[0]?.model,
+      node: process.version,
+    },
+    sections: [
+      { title: 'Memory over the soak', markdown: `${summary}\n\n![RSS and p99 over time](soak.svg)` },
+    ],
+    data: { samples, warmupSeconds: warmup, growth },
+    failures,
+    warnings: [],
+  });
+  writeFileSync(svgPath, svg);
+  log(summary);
+  log(`results: ${files.markdown}, ${svgPath}`);
+  for (const f of failures) log(`FAIL: ${f}`);
+  return failures.length === 0 ? 0 : 1;
+}
