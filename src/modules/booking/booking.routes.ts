@@ -128,18 +128,22 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesDeps> = async
     `${base}/:id/cancel`,
     {
       config,
+      // The body is optional: a bodyless POST validates as {}.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
         tags,
         security,
         summary: 'Cancel; the refund follows the location’s policy',
         params: IdParams,
-        body: Type.Optional(CancelBody),
+        body: CancelBody,
         response: { 200: Appointment },
       },
     },
     async (request) =>
       appointmentView(
-        await lifecycle.cancel(requireAuth(request.auth), request.params.id, request.body?.reason),
+        await lifecycle.cancel(requireAuth(request.auth), request.params.id, request.body.reason),
       ),
   );
 

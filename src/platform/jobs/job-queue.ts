@@ -1,0 +1,54 @@
+// Background work on a durable queue (pg-boss, in PostgreSQL): schedules and jobs survive restarts and
+// run once across all processes, unlike timers a restart forgets. It shares the app's primary pool.
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Pool } from '../db/pool.js';
+
+export interface RecurringJob {
+  /** Queue name, e.g. `booking.sweep-holds`. */
+  readonly name: string;
+  /** Cron expression (minute resolution), in UTC. */
+  readonly cron: string;
+  run(): Promise<void>;
+}
+
+export class JobQueue {
+  private readonly boss: PgBoss;
+  private started = false;
+
+  constructor(
+    pool: Pool,
+    private readonly log: Pick<Logger, 'warn' | 'error'>,
+  ) {
+    this.boss = new PgBoss({
+      db: { executeSql: (text, values) => pool.query(text, values) },
+      schema: 'pgboss',
+    });
+    // pg-boss reports its own failures (a lost connection during maintenance) as events; never crash on them.
+    this.boss.on('error', (error) => this.log.warn({ err: error }, 'job queue error'));
+  }
+
+  /** Starts the queue and registers each job's schedule and worker; idempotent across processes. */
+  async start(jobs: readonly RecurringJob[]): Promise<void> {
+    await this.boss.start();
+    this.started = true;
+    for (const job of jobs) {
+      await this.boss.createQueue(job.name);
+      await this.boss.schedule(job.name, job.cron);
+      await this.boss.work(job.name, async () => {
+        try {
+          await job.run();
+        } catch (error) {
+          this.log.error({ err: error, job: job.name }, 'job failed');
+          throw error; // pg-boss retries it
+        }
+      });
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.boss.stop({ graceful: true, wait: true, timeout: 5000, close: false });
+  }
+}

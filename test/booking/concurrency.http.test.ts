@@ -1,0 +1,119 @@
+// Real concurrency: many requests in flight at once against the real PostgreSQL; the exclusion
+// constraint must let exactly one through and answer 409 to the rest.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startTestApp, type TestApp } from '../support/build-app.js';
+import { newUser, type TestUser } from '../support/factory.js';
+import { type ApiClient, apiClient } from '../support/http.js';
+import { newShop, type TestShop } from '../support/shop-factory.js';
+import { localStart } from './booking-world.js';
+
+let ctx: TestApp;
+let api: ApiClient;
+let shop: TestShop;
+let clients: TestUser[];
+
+before(async () => {
+  ctx = await startTestApp({ env: { RATE_LIMIT: 'off' } });
+  api = apiClient(ctx.baseUrl);
+  // 30 minutes and a 15-minute buffer: each booking keeps the chair 45 minutes.
+  shop = await newShop(ctx, { barbers: 4, services: [{ durationMinutes: 30, bufferMinutes: 15 }] });
+  clients = [];
+  for (let i = 0; i < 50; i++) clients.push(await newUser(ctx));
+});
+after(() => ctx.close());
+
+async function race(
+  barber: number,
+  starts: (i: number) => string,
+  path = (_i: number) => '/api/v2/appointments',
+) {
+  const barberId = shop.barbers[barber]!.id;
+  const responses = await Promise.all(
+    clients.map((client, i) =>
+      api.post(
+        path(i),
+        { barber_id: barberId, service_id: shop.services[0]!.id, start_time: starts(i) },
+        { token: client.token },
+      ),
+    ),
+  );
+  const statuses = responses.map((r) => r.status);
+  const codes = responses.filter((r) => r.status === 409).map((r) => r.body.code);
+  const { rows } = await ctx.db.primary.query(
+    `SELECT count(*)::int AS n FROM appointments WHERE barber_id = $1 AND status <> 'cancelled'`,
+    [barberId],
+  );
+  const { rows: overlaps } = await ctx.db.primary.query(
+    `SELECT count(*)::int AS n FROM appointments a JOIN appointments b
+        ON a.barber_id = b.barber_id AND a.id < b.id
+       AND tstzrange(a.start_time, a.busy_until) && tstzrange(b.start_time, b.busy_until)
+     WHERE a.barber_id = $1 AND a.status <> 'cancelled' AND b.status <> 'cancelled'`,
+    [barberId],
+  );
+  return {
+    created: statuses.filter((s) => s === 201).length,
+    conflicts: statuses.filter((s) => s === 409).length,
+    others: statuses.filter((s) => s !== 201 && s !== 409),
+    codes: new Set(codes),
+    rows: rows[0].n as number,
+    overlaps: overlaps[0].n as number,
+  };
+}
+
+test('50 concurrent bookings of one slot: exactly one 201, 49 × 409 slot-unavailable, one row', async () => {
+  const start = localStart(10, '10:00');
+  const r = await race(0, () => start);
+  assert.deepEqual(r, {
+    created: 1,
+    conflicts: 49,
+    others: [],
+    codes: new Set(['slot-unavailable']),
+    rows: 1,
+    overlaps: 0,
+  });
+});
+
+test('50 concurrent bookings of pairwise-overlapping different starts: exactly one wins', async () => {
+  // 10:00, 10:15 and 10:30 each keep the chair 45 minutes, so any two of them overlap.
+  const starts = ['10:00', '10:15', '10:30'].map((t) => localStart(10, t));
+  const r = await race(1, (i) => starts[i % 3]!);
+  assert.deepEqual(r, {
+    created: 1,
+    conflicts: 49,
+    others: [],
+    codes: new Set(['slot-unavailable']),
+    rows: 1,
+    overlaps: 0,
+  });
+});
+
+test('the buffer is contested too: 10:00 and 10:30 overlap only through the buffer, one wins', async () => {
+  const starts = ['10:00', '10:30'].map((t) => localStart(10, t));
+  const r = await race(2, (i) => starts[i % 2]!);
+  assert.deepEqual(r, {
+    created: 1,
+    conflicts: 49,
+    others: [],
+    codes: new Set(['slot-unavailable']),
+    rows: 1,
+    overlaps: 0,
+  });
+});
+
+test('holds and bookings racing for one slot: exactly one of them gets it', async () => {
+  const start = localStart(10, '14:00');
+  const r = await race(
+    3,
+    () => start,
+    (i) => (i % 2 ? '/api/v2/appointments/holds' : '/api/v2/appointments'),
+  );
+  assert.deepEqual(r, {
+    created: 1,
+    conflicts: 49,
+    others: [],
+    codes: new Set(['slot-unavailable']),
+    rows: 1,
+    overlaps: 0,
+  });
+});
