@@ -2,8 +2,7 @@
 // random name, migrated with the service's own migrations, dropped at the end unless --keep.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import pino from 'pino';
-import { migrate } from '../src/platform/db/migrate.js';
+import pino, { type Logger } from 'pino';
 
 export interface BenchDatabase {
   readonly name: string;
@@ -19,7 +18,11 @@ export function databaseUrl(serverUrl: string, name: string): string {
   return url.toString();
 }
 
-export async function createBenchDatabase(serverUrl: string, label = ''): Promise<BenchDatabase> {
+export async function createBenchDatabase(
+  serverUrl: string,
+  label: string,
+  migrate: (url: string, log: Logger) => Promise<unknown>,
+): Promise<BenchDatabase> {
   const name = `bookedbarber_bench_${label}${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
   await admin.connect();

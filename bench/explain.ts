@@ -38,7 +38,7 @@ function sqlFiles(dir: string): string[] {
   });
 }
 
-export function findStatements(root = path.join(projectRoot, 'src', 'modules')): Statement[] {
+export function findStatements(root: string): Statement[] {
   const found: Statement[] = [];
   const pattern = /name:\s*'([^']+)',\s*text:\s*(`[^`]*`|'[^']*'|"[^"]*")/g;
   for (const file of sqlFiles(root)) {
@@ -47,7 +47,7 @@ export function findStatements(root = path.join(projectRoot, 'src', 'modules')):
       const text = match[2]!.slice(1, -1);
       // A statement assembled from interpolations cannot be prepared from the source text alone.
       if (text.includes('${')) continue;
-      found.push({ name: match[1]!, text, file: path.relative(projectRoot, file) });
+      found.push({ name: match[1]!, text, file: path.relative(path.dirname(path.dirname(root)), file) });
     }
   }
   return found;
@@ -199,8 +199,8 @@ async function genericPlan(client: pg.Client, types: string[]) {
   return (rows[0]['QUERY PLAN'] as { Plan: PlanNode }[])[0]!;
 }
 
-export async function explainHotQueries(url: string): Promise<ExplainResult[]> {
-  const statements = findStatements();
+export async function explainHotQueries(url: string, root = projectRoot): Promise<ExplainResult[]> {
+  const statements = findStatements(path.join(root, 'src', 'modules'));
   const client = new pg.Client({ connectionString: url, application_name: 'bookedbarber-bench-explain' });
   await client.connect();
   try {

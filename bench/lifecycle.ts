@@ -1,5 +1,6 @@
 // Set-up and tear-down shared by the bench modes: a generated data set that is dropped afterwards,
 // and the service running against it for the length of some work.
+import type { ServiceBuild } from './build.js';
 import { createBenchDatabase } from './database.js';
 import { generateDataSet } from './generate.js';
 import type { BenchOptions, Sizes } from './options.js';
@@ -10,11 +11,12 @@ export const log = (line: string) => process.stdout.write(`${line}\n`);
 
 export async function withDataSet<T>(
   options: BenchOptions,
+  build: ServiceBuild,
   sizes: Sizes,
   label: string,
   work: (url: string) => Promise<T>,
 ): Promise<T> {
-  const db = await createBenchDatabase(options.serverUrl, label);
+  const db = await createBenchDatabase(options.serverUrl, label, build.migrate);
   log(
     `data set ${db.name}: ${sizes.appointments} appointments, ${sizes.payments} payments, ${sizes.barbers} barbers`,
   );
@@ -29,13 +31,13 @@ export async function withDataSet<T>(
 }
 
 export async function withService<T>(
-  entry: string,
+  build: ServiceBuild,
   url: string,
   workers: number,
   redis: BenchRedis | undefined,
   work: (server: RunningServer) => Promise<T>,
 ): Promise<T> {
-  const server = await startService(entry, {
+  const server = await startService(build.entry, {
     databaseUrl: url,
     workers,
     redisUrl: redis?.url,

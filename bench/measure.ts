@@ -23,9 +23,17 @@ async function send(baseUrl: string, spec: RequestSpec): Promise<{ status: numbe
 }
 
 /** Why the scenario cannot run yet, or undefined when its route answers. */
-export async function probe(baseUrl: string, spec: RequestSpec): Promise<string | undefined> {
+export async function probe(
+  baseUrl: string,
+  spec: RequestSpec,
+  expected: readonly number[] = [],
+  log?: (line: string) => void,
+): Promise<string | undefined> {
   try {
     const { status, body } = await send(baseUrl, spec);
+    // An unexpected first answer is shown once, so a failing scenario explains itself.
+    if (log && expected.length > 0 && !expected.includes(status))
+      log(`    probe answered ${status}: ${body.slice(0, 300)}`);
     if (status === 404 && body.includes('route-not-found'))
       return `route ${spec.method} ${spec.path.split('?')[0]} does not exist yet`;
     return undefined;
@@ -40,7 +48,7 @@ export async function measure(
   rateForTarget?: (result: LoadResult) => number,
 ): Promise<{ row: Row; result: LoadResult | undefined }> {
   const firstRequest = scenario.next();
-  const missing = await probe(context.baseUrl, firstRequest);
+  const missing = await probe(context.baseUrl, firstRequest, scenario.expected, context.log);
   if (missing) {
     context.log(`  ${scenario.name}: not available (${missing})`);
     return { row: unavailableRow(scenario.name, scenario.target, missing), result: undefined };

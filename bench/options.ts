@@ -13,6 +13,8 @@ export interface Sizes {
 export interface BenchOptions {
   quick: boolean;
   keep: boolean;
+  /** Bench the working tree (with unfinished edits) instead of a snapshot of HEAD. */
+  workingTree: boolean;
   sizes: Sizes;
   /** Seconds per load scenario. */
   duration: number;
@@ -59,6 +61,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
   const options: BenchOptions = {
     quick,
     keep: false,
+    workingTree: false,
     sizes,
     duration: quick ? 3 : 10,
     connections: 64,
@@ -78,6 +81,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
         break;
       case '--keep':
         options.keep = true;
+        break;
+      case '--working-tree':
+        options.workingTree = true;
         break;
       case '--locations':
       case '--barbers':

@@ -1,6 +1,7 @@
 // `npm run bench`: builds the service, measures the ceiling, generates the data sets, drives the
 // scenarios, checks bookings and query plans, and writes the report. Flags: see options.ts.
 import os from 'node:os';
+import { buildService } from './build.js';
 import { startCeiling } from './ceiling.js';
 import { checkBookings } from './checks.js';
 import { explainHotQueries } from './explain.js';
@@ -20,7 +21,6 @@ import {
   bookingScenario,
   healthScenario,
 } from './scenarios.js';
-import { buildService } from './server.js';
 import { runSoak } from './soak.js';
 import { loadWorld } from './world.js';
 
@@ -99,7 +99,7 @@ async function main(): Promise<number> {
     log(
       'CI mode: throughput targets are reported but do not fail the run; overlaps, errors and seq scans do.',
     );
-  const entry = buildService(log);
+  const build = await buildService(options.workingTree, log);
   const redis = await benchRedis(process.env['BENCH_REDIS_URL'] || 'redis://127.0.0.1:6379');
   log(
     redis
@@ -107,7 +107,7 @@ async function main(): Promise<number> {
       : 'redis: not answering; the service runs without it',
   );
   if (options.soakSeconds > 0) {
-    return runSoak(options, entry, redis, command, startedAt);
+    return runSoak(options, build, redis, command, startedAt);
   }
 
   const report: Report = {
@@ -146,10 +146,11 @@ async function main(): Promise<number> {
     if (options.growth) {
       small = await withDataSet(
         options,
+        build,
         { ...options.sizes, appointments: 10_000, payments: 10_000 },
         'small_',
         (url) =>
-          withService(entry, url, options.workers, redis, async (server) => {
+          withService(build, url, options.workers, redis, async (server) => {
             const rows: Row[] = [
               (await measure(context(server.baseUrl), availabilityColdScenario(await loadWorld(url)))).row,
             ];
@@ -159,8 +160,8 @@ async function main(): Promise<number> {
       );
     }
 
-    await withDataSet(options, options.sizes, '', async (url) => {
-      const rows = await withService(entry, url, options.workers, redis, (server) =>
+    await withDataSet(options, build, options.sizes, '', async (url) => {
+      const rows = await withService(build, url, options.workers, redis, (server) =>
         mainPass(context(server.baseUrl), url),
       );
       report.sections.push({
@@ -199,7 +200,7 @@ async function main(): Promise<number> {
       }
 
       log('EXPLAIN check of the named statements in src/modules/**/*.sql.ts');
-      const plans = await explainHotQueries(url);
+      const plans = await explainHotQueries(url, build.root);
       report.sections.push({
         title: 'EXPLAIN (ANALYZE, BUFFERS) of the hot queries',
         markdown: explainMarkdown(plans),
@@ -216,7 +217,7 @@ async function main(): Promise<number> {
 
       if (options.compareWorkers) {
         const one = await measureCeiling(1, options);
-        const oneRows = await withService(entry, url, 1, redis, async (server) => {
+        const oneRows = await withService(build, url, 1, redis, async (server) => {
           const world = await loadWorld(url);
           const out: Row[] = [];
           for (const s of [

@@ -1,8 +1,8 @@
 // Starts the built service (or any node program) as a child process on 127.0.0.1 and finds its
 // processes, so the bench measures the real entry point (cluster, pools, hooks) and can read the RSS of
 // every worker from /proc.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -23,18 +23,6 @@ export interface RunningServer {
   /** What the child wrote to stderr (last 4 KiB), for failure reports. */
   stderrTail(): string;
   stop(): Promise<void>;
-}
-
-/** `npm run build` once per bench run. tsc emits even when another engineer's work in progress has a
- * type error, so a failed build only stops the bench when there is nothing to run. */
-export function buildService(log: (line: string) => void): string {
-  const result = spawnSync('npm', ['run', 'build', '--silent'], { cwd: projectRoot, encoding: 'utf8' });
-  const entry = path.join(projectRoot, 'dist', 'src', 'main.js');
-  if (result.status !== 0) {
-    log(`warning: npm run build exited ${result.status}: ${(result.stdout + result.stderr).slice(0, 800)}`);
-  }
-  if (!existsSync(entry)) throw new Error('npm run build produced no dist/src/main.js');
-  return entry;
 }
 
 export function freePort(): Promise<number> {

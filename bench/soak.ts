@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../src/platform/paths.js';
+import type { ServiceBuild } from './build.js';
 import { lineChartSvg } from './chart.js';
 import { log, withDataSet, withService } from './lifecycle.js';
 import { runLoad } from './load.js';
@@ -119,14 +120,14 @@ async function soakOn(server: RunningServer, url: string, options: BenchOptions)
 
 export async function runSoak(
   options: BenchOptions,
-  entry: string,
+  build: ServiceBuild,
   redis: BenchRedis | undefined,
   command: string,
   startedAt: string,
 ): Promise<number> {
   log(`soak: ${options.soakSeconds} s of mixed load in ${WINDOW_SECONDS} s windows`);
-  const samples = await withDataSet(options, options.sizes, 'soak_', (url) =>
-    withService(entry, url, options.workers, redis, (server) => soakOn(server, url, options)),
+  const samples = await withDataSet(options, build, options.sizes, 'soak_', (url) =>
+    withService(build, url, options.workers, redis, (server) => soakOn(server, url, options)),
   );
   if (redis) await redis.cleanup();
   // Warm-up: the first minute or 10 % of the soak, whichever is longer (JIT, pools, caches filling).

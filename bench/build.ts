@@ -1,0 +1,63 @@
+// What the bench runs: by default a snapshot of the committed HEAD (git archive into a temp dir, built
+// there with `npm run build`), because the shared working tree holds other engineers' unfinished edits
+// that may not even compile; `--working-tree` builds /work/main itself instead. The snapshot's own
+// compiled migrate() creates the schema, so data set and server always agree on the migrations.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Logger } from 'pino';
+import { projectRoot } from '../src/platform/paths.js';
+
+export interface ServiceBuild {
+  /** Project root of what runs (snapshot or working tree). */
+  root: string;
+  entry: string;
+  /** The commit benchmarked, with "+ working tree" when unfinished edits are included. */
+  revision: string;
+  migrate(url: string, log: Logger): Promise<unknown>;
+}
+
+function npmBuild(root: string, log: (line: string) => void): void {
+  const result = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, encoding: 'utf8' });
+  // tsc emits even on a type error; only a missing entry point stops the bench.
+  if (result.status !== 0)
+    log(`warning: npm run build exited ${result.status}: ${(result.stdout + result.stderr).slice(0, 600)}`);
+}
+
+export async function buildService(workingTree: boolean, log: (line: string) => void): Promise<ServiceBuild> {
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+  }).trim();
+  let root = projectRoot;
+  if (!workingTree) {
+    root = path.join(os.tmpdir(), `bookedbarber-bench-${commit}`);
+    if (!existsSync(path.join(root, 'dist', 'src', 'main.js'))) {
+      mkdirSync(root, { recursive: true });
+      execFileSync('sh', ['-c', `git -C "${projectRoot}" archive HEAD | tar -x -C "${root}"`]);
+      if (!existsSync(path.join(root, 'node_modules')))
+        symlinkSync(path.join(projectRoot, 'node_modules'), path.join(root, 'node_modules'));
+      npmBuild(root, log);
+    }
+  } else {
+    npmBuild(root, log);
+  }
+  const entry = path.join(root, 'dist', 'src', 'main.js');
+  if (!existsSync(entry)) throw new Error(`npm run build produced no ${entry}`);
+  const compiled = (await import(
+    pathToFileURL(path.join(root, 'dist', 'src', 'platform', 'db', 'migrate.js')).href
+  )) as {
+    migrate: ServiceBuild['migrate'];
+  };
+  log(
+    `service: ${workingTree ? `working tree (HEAD ${commit} + unfinished edits)` : `commit ${commit}`} built in ${root}`,
+  );
+  return {
+    root,
+    entry,
+    revision: workingTree ? `${commit}+working-tree` : commit,
+    migrate: compiled.migrate,
+  };
+}
