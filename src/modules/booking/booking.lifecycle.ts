@@ -19,7 +19,7 @@ import {
   findAppointmentByCode,
   findAppointmentWithParties,
   findCancellationTerms,
-  findOwnBarberIds,
+  findOwnChairs,
   type ListScope,
   listAppointments,
 } from './booking.queries.js';
@@ -73,12 +73,12 @@ export class AppointmentLifecycle {
     q: ListQuery,
   ): Promise<{ items: AppointmentRow[]; nextCursor: string | null }> {
     const memberships = await this.deps.access.membershipsOf(auth.userId);
-    const scope: ListScope = { locationIds: [], barberIds: [], clientUserId: auth.userId };
+    const scope: ListScope = { locationIds: [], chairs: [], clientUserId: auth.userId };
     const relevant = q.location_id ? memberships.filter((m) => m.location_id === q.location_id) : memberships;
     scope.locationIds = relevant.filter((m) => FRONT_DESK.includes(m.role)).map((m) => m.location_id);
     if (q.location_id && auth.isAdmin) scope.locationIds = [q.location_id];
     const chairs = relevant.filter((m) => m.role === 'barber').map((m) => m.location_id);
-    scope.barberIds = await findOwnBarberIds(this.deps.db.primary, auth.userId, chairs);
+    scope.chairs = await findOwnChairs(this.deps.db.primary, auth.userId, chairs);
     const rows = await listAppointments(this.deps.db.primary, scope, {
       locationId: q.location_id,
       barberId: q.barber_id,

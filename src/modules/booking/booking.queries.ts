@@ -60,18 +60,19 @@ export async function findBarberLocation(db: Queryable, barberId: string): Promi
 }
 
 /** The caller's barber rows in the given locations. Served by barbers_location_id_user_id_key. */
-export async function findOwnBarberIds(
+export async function findOwnChairs(
   db: Queryable,
   userId: string,
   locationIds: string[],
-): Promise<string[]> {
+): Promise<{ locationId: string; barberId: string }[]> {
   if (locationIds.length === 0) return [];
-  const result = await db.query<{ id: string }>({
-    name: 'booking_own_barber_ids',
-    text: 'SELECT id FROM barbers WHERE location_id = ANY($1::uuid[]) AND user_id = $2',
+  const result = await db.query<{ locationId: string; barberId: string }>({
+    name: 'booking_own_chairs',
+    text: `SELECT location_id AS "locationId", id AS "barberId" FROM barbers
+            WHERE location_id = ANY($1::uuid[]) AND user_id = $2`,
     values: [locationIds, userId],
   });
-  return result.rows.map((r) => r.id);
+  return result.rows;
 }
 
 /** Served by locations_slug_key. */
@@ -137,7 +138,8 @@ SELECT p.tiers, p.no_show_fee_cents, p.first_time_full_refund_min_hours, p.locat
 /** Which appointments a caller may list: whole locations, their own chairs, their own client rows. */
 export interface ListScope {
   locationIds: string[];
-  barberIds: string[];
+  /** The caller's barber rows, with the location of each (same order). */
+  chairs: { locationId: string; barberId: string }[];
   /** The caller's user id: their client rows anywhere (clients_user_id_idx). Null: not included. */
   clientUserId: string | null;
 }
@@ -152,10 +154,20 @@ export interface ListFilters {
   limit: number;
 }
 
+// Holds are checkout state, not appointments: never listed.
+const FILTERS = `a.status <> 'held'
+   AND ($5::uuid IS NULL OR a.location_id = $5)
+   AND ($6::uuid IS NULL OR a.barber_id = $6)
+   AND ($7::text IS NULL OR a.status = $7)
+   AND ($8::timestamptz IS NULL OR a.start_time >= $8)
+   AND ($9::timestamptz IS NULL OR a.start_time < $9)
+   AND ($10::timestamptz IS NULL OR (a.start_time, a.id) > ($10, $11::uuid))
+ ORDER BY a.start_time, a.id LIMIT $12`;
+
 /**
- * A page ordered by (start_time, id). Location scopes are served by appointments_location_time_idx,
- * barber scopes by appointments_barber_time_idx, client scopes by appointments_client_time_idx.
- * Holds are checkout state, not appointments: never listed.
+ * A page ordered by (start_time, id): one branch per kind of scope, each an ordered index scan —
+ * locations by appointments_location_time_idx, chairs by appointments_barber_time_idx, the caller's
+ * client rows by clients_user_id_idx then appointments_client_time_idx — merged without duplicates.
  */
 export async function listAppointments(
   db: Queryable,
@@ -165,21 +177,20 @@ export async function listAppointments(
   const result = await db.query<AppointmentRow>({
     name: 'booking_list',
     text: `
-SELECT ${A_COLUMNS} FROM appointments a
- WHERE (a.location_id = ANY($1::uuid[]) OR a.barber_id = ANY($2::uuid[])
-        OR a.client_id IN (SELECT id FROM clients WHERE user_id = $3::uuid))
-   AND a.status <> 'held'
-   AND ($4::uuid IS NULL OR a.location_id = $4)
-   AND ($5::uuid IS NULL OR a.barber_id = $5)
-   AND ($6::text IS NULL OR a.status = $6)
-   AND ($7::timestamptz IS NULL OR a.start_time >= $7)
-   AND ($8::timestamptz IS NULL OR a.start_time < $8)
-   AND ($9::timestamptz IS NULL OR (a.start_time, a.id) > ($9, $10::uuid))
- ORDER BY a.start_time, a.id
- LIMIT $11`,
+SELECT * FROM (
+  (SELECT ${A_COLUMNS} FROM appointments a WHERE a.location_id = ANY($1::uuid[]) AND ${FILTERS})
+  UNION
+  (SELECT ${A_COLUMNS} FROM appointments a
+    WHERE a.location_id = ANY($2::uuid[]) AND a.barber_id = ANY($3::uuid[]) AND ${FILTERS})
+  UNION
+  (SELECT ${A_COLUMNS} FROM appointments a
+    WHERE (a.location_id, a.client_id) IN (SELECT location_id, id FROM clients WHERE user_id = $4::uuid)
+      AND ${FILTERS})
+) page ORDER BY start_time, id LIMIT $12`,
     values: [
       scope.locationIds,
-      scope.barberIds,
+      scope.chairs.map((c) => c.locationId),
+      scope.chairs.map((c) => c.barberId),
       scope.clientUserId,
       f.locationId ?? null,
       f.barberId ?? null,

@@ -39,8 +39,9 @@ export interface AppointmentRow {
 
 /**
  * Deletes the expired holds that overlap [$start, $busyUntil) of the barber, and the caller's own
- * live hold `$hold` there (a hold becomes the booking it was taken for). Served by the gist index of
- * appointments_no_overlap (location_id, barber_id, tstzrange) — status = 'held' implies its predicate.
+ * live hold `$hold` there (a hold becomes the booking it was taken for). Served by
+ * appointments_held_expiry_idx, which holds only 'held' rows (live checkouts and expired ones the
+ * sweeper has not reached), or by the gist index of appointments_no_overlap: the planner picks by size.
  */
 const PURGE = (p: {
   location: string;
