@@ -8,12 +8,21 @@ import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance } from 'fastify';
 import client from 'prom-client';
 import type { Config } from './config.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { AuthService } from './modules/auth/auth.service.js';
 import { createAuthenticator } from './modules/auth/authenticator.js';
+import { ownerMfaHook } from './modules/auth/mfa.guard.js';
+import { mfaRoutes } from './modules/auth/mfa.routes.js';
+import { MfaService } from './modules/auth/mfa.service.js';
+import { SessionCache } from './modules/auth/sessions.cache.js';
 import { createAccessTokens } from './modules/auth/tokens.js';
 import { batchRoutes } from './modules/batch/batch.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { monitoringRoutes } from './modules/monitoring/monitoring.routes.js';
+import { CapturingEmailSender, type EmailSender } from './modules/notifications/email.js';
 import { LocationAccess } from './modules/shops/location-access.js';
+import { usersRoutes } from './modules/users/users.routes.js';
+import { UsersService } from './modules/users/users.service.js';
 import { createInvalidationBus } from './platform/cache/invalidation-bus.js';
 import type { Database } from './platform/db/pool.js';
 import { authenticationHook, requireAdminHook } from './platform/http/auth-guard.js';
@@ -23,6 +32,11 @@ import { type HooksByClass, installRouteClasses, type NamedHook } from './platfo
 import { securityHeadersHook } from './platform/http/security-headers.js';
 import { MemoryMonitor } from './platform/memory/memory-monitor.js';
 import { LatencyRecorder } from './platform/metrics/latency.js';
+import { RATE_LIMITS_PER_MINUTE } from './platform/rate-limit/limits.js';
+import { MemoryRateLimiter } from './platform/rate-limit/memory-rate-limiter.js';
+import { rateLimitHook } from './platform/rate-limit/rate-limit-hook.js';
+import { type RateLimiter, unlimited } from './platform/rate-limit/rate-limiter.js';
+import { RedisRateLimiter } from './platform/rate-limit/redis-rate-limiter.js';
 import type { Redis } from './platform/redis/redis.js';
 import { ServiceRegistry } from './platform/registry/registry.js';
 
@@ -32,6 +46,8 @@ export interface AppDeps {
   redis?: Redis | undefined;
   /** Pino options, or false for no logs (tests). */
   logger?: boolean | Record<string, unknown>;
+  /** The e-mail provider; by default messages are captured in memory (development, tests). */
+  email?: EmailSender;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -101,16 +117,31 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   /** Tenant scope: pass this one instance to every module that reads or writes a location's data. */
   const locationAccess = new LocationAccess(db, invalidations);
   const accessTokens = createAccessTokens(config.secrets.accessToken);
-  const authenticate = authenticationHook(createAuthenticator(db, accessTokens));
+  const sessions = new SessionCache(db, invalidations);
+  const users = new UsersService(db, locationAccess, invalidations);
+  const mfa = new MfaService(db, users);
+  const email = deps.email ?? new CapturingEmailSender(app.log);
+  app.decorate('emailSender', email);
+  // Shared by all processes through Redis when configured; memory otherwise and while Redis is down.
+  const limiter: RateLimiter = !config.rateLimit
+    ? unlimited
+    : redis
+      ? new RedisRateLimiter(redis)
+      : new MemoryRateLimiter();
+  const auth = new AuthService({ db, accessTokens, sessions, users, mfa, email, limiter, log: app.log });
+  const authenticate = authenticationHook(createAuthenticator(accessTokens, sessions));
+  const limit = (routeClass: keyof typeof RATE_LIMITS_PER_MINUTE): NamedHook[] =>
+    config.rateLimit ? [rateLimitHook(limiter, { routeClass, ...RATE_LIMITS_PER_MINUTE[routeClass] })] : [];
   const publicHooks: NamedHook[] = [securityHeadersHook(config)];
   const hooksByClass: HooksByClass = {
     probe: [],
-    public: publicHooks,
-    auth: publicHooks,
+    public: [...publicHooks, ...limit('public')],
+    auth: [...publicHooks, ...limit('auth')],
+    account: [...publicHooks, authenticate, ...limit('account')],
     webhook: [],
-    booking: [authenticate],
-    financial: [authenticate],
-    analytics: [authenticate],
+    booking: [authenticate, ...limit('booking')],
+    financial: [authenticate, ownerMfaHook(locationAccess, users), ...limit('financial')],
+    analytics: [authenticate, ...limit('analytics')],
     ops: [authenticate, requireAdminHook],
   };
   installRouteClasses(app, hooksByClass, { hooks: hookTimings, requests: requestTimings });
@@ -145,6 +176,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         );
       },
     });
+    await api.register(authRoutes, { prefix: '/api/v2/auth', auth, users, accessTokens, config });
+    await api.register(mfaRoutes, { prefix: '/api/v2/auth/mfa', mfa });
+    await api.register(usersRoutes, { prefix: '/api/v2/users', users });
     await api.register(monitoringRoutes, {
       prefix: '/api/v2/monitoring',
       hookTimings,

@@ -1,11 +1,11 @@
-// Turns an access token into the caller: a valid signature and a session that is still live.
-import type { Database } from '../../platform/db/pool.js';
+// Turns an access token into the caller: a valid signature and a session that is still live. Both
+// checks are cached (fast-jwt's verifier cache, the session cache), so a warm request does no I/O.
 import type { Authenticator } from '../../platform/http/auth-guard.js';
 import { Unauthenticated } from '../../platform/http/errors.js';
-import { findLiveSession } from './auth.sql.js';
+import type { SessionCache } from './sessions.cache.js';
 import type { AccessTokens } from './tokens.js';
 
-export function createAuthenticator(db: Database, tokens: AccessTokens): Authenticator {
+export function createAuthenticator(tokens: AccessTokens, sessions: SessionCache): Authenticator {
   return {
     async authenticate(token) {
       let claims: ReturnType<AccessTokens['verify']>;
@@ -14,9 +14,11 @@ export function createAuthenticator(db: Database, tokens: AccessTokens): Authent
       } catch {
         throw Unauthenticated('the access token is invalid or expired');
       }
-      const session = await findLiveSession(db.primary, claims.sessionId, claims.userId);
-      if (!session) throw Unauthenticated('this session has ended; sign in again');
-      return { userId: claims.userId, sessionId: claims.sessionId, isAdmin: session.is_admin };
+      const session = await sessions.live(claims.sessionId);
+      if (!session || session.userId !== claims.userId) {
+        throw Unauthenticated('this session has ended; sign in again');
+      }
+      return { userId: claims.userId, sessionId: claims.sessionId, isAdmin: session.isAdmin };
     },
   };
 }

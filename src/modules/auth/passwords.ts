@@ -21,3 +21,13 @@ export function decoyHash(): Promise<string> {
   decoy ??= hashPassword('decoy password that never matches anything');
   return decoy;
 }
+
+// The ~49 000 most common passwords (zxcvbn-ts's maintained list), compared case-insensitively.
+let common: Set<string> | undefined;
+export async function isCommonPassword(password: string): Promise<boolean> {
+  if (!common) {
+    const { dictionary } = await import('@zxcvbn-ts/language-common');
+    common = new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()));
+  }
+  return common.has(password.toLowerCase());
+}

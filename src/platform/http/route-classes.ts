@@ -8,6 +8,8 @@ export const ROUTE_CLASSES = [
   'probe',
   'public',
   'auth',
+  // The caller's own account (/auth/me, logout-all, change-password, mfa/*, /users/*): authenticated.
+  'account',
   'booking',
   'financial',
   'analytics',

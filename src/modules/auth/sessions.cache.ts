@@ -1,0 +1,41 @@
+// Session liveness per process: an authenticated request's warm path reads memory, not PostgreSQL.
+// Every revocation (logout, logout-all, password change or reset, refresh-token re-use) drops the
+// session here and, through the invalidation bus, in every other process at once; the short TTL bounds
+// staleness only while Redis is down (and for the admin flag, set from the command line).
+import { CoherentLru } from '../../platform/cache/coherent-lru.js';
+import type { InvalidationBus } from '../../platform/cache/invalidation-bus.js';
+import type { Database } from '../../platform/db/pool.js';
+import { findLiveSession } from './auth.sql.js';
+
+export interface SessionFacts {
+  readonly userId: string;
+  readonly isAdmin: boolean;
+  readonly expiresAtMs: number;
+}
+
+const SESSION_TTL_MS = 30_000;
+
+export class SessionCache {
+  private readonly sessions: CoherentLru<SessionFacts>;
+
+  constructor(
+    private readonly db: Database,
+    bus: InvalidationBus,
+  ) {
+    this.sessions = new CoherentLru(bus, { topic: 'session', max: 100_000, ttlMs: SESSION_TTL_MS });
+  }
+
+  /** The session's facts while it is live, else undefined. */
+  async live(sessionId: string): Promise<SessionFacts | undefined> {
+    const facts = await this.sessions.get(sessionId, async () => {
+      const row = await findLiveSession(this.db.primary, sessionId);
+      return row && { userId: row.user_id, isAdmin: row.is_admin, expiresAtMs: row.expires_at.getTime() };
+    });
+    return facts && facts.expiresAtMs > Date.now() ? facts : undefined;
+  }
+
+  /** Call after a session is revoked or changed, here or in any process. */
+  invalidate(sessionIds: Iterable<string>): void {
+    for (const id of sessionIds) this.sessions.invalidate(id);
+  }
+}
