@@ -1,6 +1,7 @@
 // What the bench runs: by default a snapshot of the committed HEAD (git archive into a temp dir, built
 // there with `npm run build`), because the shared working tree holds other engineers' unfinished edits
-// that may not even compile; `--working-tree` builds /work/main itself instead. The snapshot's own
+// that may not even compile; `--working-tree` snapshots the working tree as it is now; in CI (a
+// checkout of one commit) the tree is built in place. The snapshot's own
 // compiled migrate() creates the schema, so data set and server always agree on the migrations.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
@@ -26,23 +27,46 @@ function npmBuild(root: string, log: (line: string) => void): void {
     log(`warning: npm run build exited ${result.status}: ${(result.stdout + result.stderr).slice(0, 600)}`);
 }
 
-export async function buildService(workingTree: boolean, log: (line: string) => void): Promise<ServiceBuild> {
-  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-    cwd: projectRoot,
-    encoding: 'utf8',
-  }).trim();
+function headCommit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export async function buildService(
+  wantWorkingTree: boolean,
+  log: (line: string) => void,
+): Promise<ServiceBuild> {
+  const commit = headCommit() ?? 'unknown';
+  // CI checks out one commit into a tree of its own: building in place is the same thing, without git.
+  const inCi = process.env['CI'] === 'true' || commit === 'unknown';
+  const workingTree = wantWorkingTree && !inCi;
   let root = projectRoot;
-  if (!workingTree) {
-    root = path.join(os.tmpdir(), `bookedbarber-bench-${commit}`);
-    if (!existsSync(path.join(root, 'dist', 'src', 'main.js'))) {
+  if (inCi) {
+    npmBuild(root, log);
+  } else {
+    // The working tree is copied too (tracked and untracked files, .gitignore respected): another
+    // engineer's rebuild of dist/ or a half-saved file must not change the service in mid-run.
+    root = path.join(
+      os.tmpdir(),
+      workingTree ? `bookedbarber-bench-wt-${Date.now()}` : `bookedbarber-bench-${commit}`,
+    );
+    if (workingTree || !existsSync(path.join(root, 'dist', 'src', 'main.js'))) {
       mkdirSync(root, { recursive: true });
-      execFileSync('sh', ['-c', `git -C "${projectRoot}" archive HEAD | tar -x -C "${root}"`]);
+      const copy = workingTree
+        ? `git -C "${projectRoot}" ls-files -z -co --exclude-standard | (cd "${projectRoot}" && tar -c --null -T -) | tar -x -C "${root}"`
+        : `git -C "${projectRoot}" archive HEAD | tar -x -C "${root}"`;
+      execFileSync('sh', ['-c', copy]);
       if (!existsSync(path.join(root, 'node_modules')))
         symlinkSync(path.join(projectRoot, 'node_modules'), path.join(root, 'node_modules'));
       npmBuild(root, log);
     }
-  } else {
-    npmBuild(root, log);
   }
   const entry = path.join(root, 'dist', 'src', 'main.js');
   if (!existsSync(entry)) throw new Error(`npm run build produced no ${entry}`);
