@@ -1,0 +1,163 @@
+// Rate limits over HTTP (DESIGN §2): login 10/min per IP and per account, 429 `rate-limited` with
+// Retry-After and RateLimit-* headers, counters in Redis, counting in memory when Redis fails, and
+// RATE_LIMIT=off. Client IPs vary by binding the client socket to other loopback addresses.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance } from 'fastify';
+import { startTestApp, type TestApp } from '../support/build-app.js';
+import { expectProblem, type HttpResponse } from '../support/http.js';
+
+function post(ctx: TestApp, path: string, body: unknown, from = '127.0.0.1'): Promise<HttpResponse> {
+  const payload = JSON.stringify(body);
+  const url = new URL(ctx.baseUrl + path);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress: from,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => {
+          text += chunk;
+        });
+        res.on('end', () => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(res.headers)) {
+            if (typeof value === 'string') headers.set(name, value);
+          }
+          resolve({ status: res.statusCode ?? 0, headers, text, body: text ? JSON.parse(text) : undefined });
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
+
+/** Fixed one-minute windows: start a counting test well inside one, never across a boundary. */
+async function awayFromWindowEdge(): Promise<void> {
+  const intoMinute = Date.now() % 60_000;
+  if (intoMinute > 45_000) await sleep(60_000 - intoMinute + 100);
+}
+
+const probe = (app: FastifyInstance) => {
+  app.post('/api/v2/test/limited', { config: { routeClass: 'public', rateLimitPerMinute: 5 } }, async () => ({
+    ok: true,
+  }));
+};
+
+function expectRateLimited(response: HttpResponse, limit: number) {
+  expectProblem(response, 429, 'rate-limited');
+  const retryAfter = Number(response.headers.get('retry-after'));
+  assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
+  assert.equal(response.headers.get('ratelimit-limit'), String(limit));
+  assert.equal(response.headers.get('ratelimit-remaining'), '0');
+  assert.equal(response.headers.get('ratelimit-reset'), String(retryAfter));
+}
+
+test('login: the 11th attempt in a minute from one IP answers 429 with Retry-After and RateLimit headers', async () => {
+  const ctx = await startTestApp();
+  try {
+    assert.ok(ctx.redis, 'this test needs the local Redis');
+    await awayFromWindowEdge();
+    for (let i = 0; i < 10; i++) {
+      const response = await post(ctx, '/api/v2/auth/login', {
+        email: `nobody${i}@example.test`,
+        password: 'wrong password',
+      });
+      expectProblem(response, 401, 'invalid-credentials');
+      assert.equal(response.headers.get('ratelimit-remaining'), String(9 - i));
+    }
+    const refused = await post(ctx, '/api/v2/auth/login', { email: 'x@example.test', password: 'whatever' });
+    expectRateLimited(refused, 10);
+    // Another IP is not affected, and the counters live in Redis (shared by every process).
+    const other = await post(
+      ctx,
+      '/api/v2/auth/login',
+      { email: 'y@example.test', password: 'whatever' },
+      '127.0.0.2',
+    );
+    expectProblem(other, 401, 'invalid-credentials');
+    assert.ok((await ctx.redis.keys(`${ctx.config.redisKeyPrefix}rl:*`)).length >= 2);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('login: the 11th attempt on one account in a minute answers 429, whatever the IP', async () => {
+  const ctx = await startTestApp();
+  try {
+    await awayFromWindowEdge();
+    const email = 'target@example.test'; // no such account: the answer must not tell
+    for (let i = 0; i < 10; i++) {
+      const response = await post(
+        ctx,
+        '/api/v2/auth/login',
+        { email, password: 'guess' },
+        `127.0.0.${i + 2}`,
+      );
+      expectProblem(response, 401, 'invalid-credentials');
+    }
+    const refused = await post(
+      ctx,
+      '/api/v2/auth/login',
+      { email: email.toUpperCase(), password: 'guess' },
+      '127.0.0.20',
+    );
+    expectProblem(refused, 429, 'rate-limited');
+    assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+    // forgot-password has its own per-account budget and the same generic answer.
+    const forgot = await post(ctx, '/api/v2/auth/forgot-password', { email }, '127.0.0.21');
+    assert.equal(forgot.status, 202);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('when Redis fails, limits are counted in memory and requests are still answered', async () => {
+  const ctx = await startTestApp({ extend: probe });
+  try {
+    assert.ok(ctx.redis);
+    await awayFromWindowEdge();
+    assert.equal((await post(ctx, '/api/v2/test/limited', {})).status, 200);
+    ctx.redis.disconnect(); // every Redis command now fails at once
+    for (let i = 0; i < 5; i++) {
+      const response = await post(ctx, '/api/v2/test/limited', {});
+      assert.equal(response.status, 200, response.text);
+    }
+    expectRateLimited(await post(ctx, '/api/v2/test/limited', {}), 5);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('without Redis, the memory limiter applies the same limits', async () => {
+  const ctx = await startTestApp({ extend: probe, redis: false });
+  try {
+    await awayFromWindowEdge();
+    for (let i = 0; i < 5; i++) assert.equal((await post(ctx, '/api/v2/test/limited', {})).status, 200);
+    expectRateLimited(await post(ctx, '/api/v2/test/limited', {}), 5);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('RATE_LIMIT=off disables every limit', async () => {
+  const ctx = await startTestApp({ extend: probe, env: { RATE_LIMIT: 'off' } });
+  try {
+    for (let i = 0; i < 12; i++) {
+      const response = await post(ctx, '/api/v2/test/limited', {});
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('ratelimit-limit'), null);
+    }
+  } finally {
+    await ctx.close();
+  }
+});
