@@ -241,3 +241,18 @@ export async function findLapsedPending(
   });
   return result.rows;
 }
+
+/**
+ * Idempotency keys older than a day (as Stripe keeps them), a batch at a time. Served by
+ * idempotency_keys_created_idx.
+ */
+export async function deleteOldIdempotencyKeys(db: Queryable, batch: number): Promise<number> {
+  const result = await db.query({
+    name: 'booking_sweep_idempotency_keys',
+    text: `DELETE FROM idempotency_keys WHERE (scope, key) IN (
+             SELECT scope, key FROM idempotency_keys WHERE created_at < now() - interval '24 hours'
+              ORDER BY created_at LIMIT $1)`,
+    values: [batch],
+  });
+  return result.rowCount ?? 0;
+}

@@ -1,8 +1,8 @@
 // Housekeeping on the durable job queue: deletes expired holds and cancels pending bookings whose
-// payment window lapsed, so their time shows as free again. Correctness never waits for it: expired
-// holds are also purged inside every booking that needs their slot.
+// payment window lapsed, so their time shows as free again, and forgets day-old idempotency keys.
+// Correctness never waits for it: expired holds are also purged inside every booking that needs them.
 import type { RecurringJob } from '../../platform/jobs/job-queue.js';
-import { deleteExpiredHolds, findLapsedPending } from './booking.queries.js';
+import { deleteExpiredHolds, deleteOldIdempotencyKeys, findLapsedPending } from './booking.queries.js';
 import type { BookingDeps, BookingService } from './booking.service.js';
 import { changeStatus } from './booking.sql.js';
 
@@ -46,6 +46,9 @@ export class BookingSweeper {
       if (!row) continue;
       lapsed++;
       await this.booking.barberDayChanged(row, row.start_time, row.busy_until);
+    }
+    while ((await deleteOldIdempotencyKeys(db, BATCH)) === BATCH) {
+      // another full batch: keep going
     }
     return { holds, lapsed };
   }
