@@ -1,6 +1,6 @@
 // Request and response shapes of /auth/*: each defined once, as validator, type and OpenAPI entry.
 import { Type } from 'typebox';
-import { User } from '../users/users.schemas.js';
+import { PersonName, User } from '../users/users.schemas.js';
 
 export const Email = Type.String({
   format: 'email',
@@ -20,7 +20,7 @@ export const RegisterBody = Type.Object(
   {
     email: Email,
     password: Password,
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: PersonName,
     phone: Type.Optional(Type.String({ maxLength: 32, pattern: '^[0-9+() .-]*$' })),
   },
   { additionalProperties: false },

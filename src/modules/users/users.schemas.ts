@@ -2,6 +2,13 @@
 // and anything else on the row never leave, whatever a query selects.
 import { Type } from 'typebox';
 
+/** A person's name: printable text (no control characters, which PostgreSQL or logs would choke on). */
+export const PersonName = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  pattern: '^[^\\u0000-\\u001f\\u007f]+$',
+});
+
 export const User = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
@@ -31,7 +38,7 @@ export const Me = Type.Object({ ...User.properties, memberships: Type.Array(Memb
 /** Only these can be changed by the user; e-mail verification, admin flag and roles never. */
 export const ProfilePatch = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    name: Type.Optional(PersonName),
     // Null first: with type coercion on, a null tried against the string branch would become "".
     phone: Type.Optional(
       Type.Union([Type.Null(), Type.String({ maxLength: 32, pattern: '^[0-9+() .-]*$' })]),
