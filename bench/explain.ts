@@ -7,7 +7,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { projectRoot } from '../src/platform/paths.js';
 
 /** Tables with more rows than this must never be read by a sequential scan on a hot path. */
 const LARGE_TABLE_ROWS = 10_000;
@@ -15,7 +14,10 @@ const LARGE_TABLE_ROWS = 10_000;
 export interface Statement {
   name: string;
   text: string;
+  /** Where it was found: a source file, or "captured" from the service's traffic. */
   file: string;
+  /** Real parameter values (text format) when captured; otherwise they are guessed. */
+  values?: (string | null)[] | undefined;
 }
 
 export interface ExplainResult {
@@ -150,12 +152,15 @@ async function explainOne(
       "SELECT parameter_types::text[] AS t FROM pg_prepared_statements WHERE name = 'bench_stmt'",
     );
     const paramTypes = types.rows[0]?.t ?? [];
-    const values = paramTypes.map((type, i) => guessValue(statement.text, i + 1, type, sample));
-    const literal = (v: string | undefined, type: string) =>
-      v === undefined ? `NULL::${type}` : `${pg.Client.prototype.escapeLiteral(v)}::${type}`;
+    const values = statement.values
+      ? statement.values.map((v) => v ?? undefined)
+      : paramTypes.map((type, i) => guessValue(statement.text, i + 1, type, sample));
+    const complete = statement.values !== undefined || values.every((v) => v !== undefined);
+    const literal = (v: string | null | undefined, type: string) =>
+      v === undefined || v === null ? `NULL::${type}` : `${pg.Client.prototype.escapeLiteral(v)}::${type}`;
     const args = paramTypes.length ? `(${values.map((v, i) => literal(v, paramTypes[i]!)).join(', ')})` : '';
     let plan: { Plan: PlanNode; 'Execution Time'?: number };
-    if (values.every((v) => v !== undefined)) {
+    if (complete) {
       await client.query('SAVEPOINT explain_analyze');
       try {
         const { rows } = await client.query(
@@ -199,8 +204,32 @@ async function genericPlan(client: pg.Client, types: string[]) {
   return (rows[0]['QUERY PLAN'] as { Plan: PlanNode }[])[0]!;
 }
 
-export async function explainHotQueries(url: string, root = projectRoot): Promise<ExplainResult[]> {
-  const statements = findStatements(path.join(root, 'src', 'modules'));
+const DATA_STATEMENT = /^\s*(select|with|insert|update|delete)\b/i;
+
+/**
+ * The statements to check: every one the service sent during the capture (real values), plus the named
+ * statements of the source that the bench did not exercise (guessed values).
+ */
+export function statementsToExplain(
+  captured: readonly { name: string; text: string; values: (string | null)[] | undefined }[],
+  root: string,
+): Statement[] {
+  const seen = captured
+    .filter((c) => DATA_STATEMENT.test(c.text))
+    .map((c) => ({
+      name: c.name || `(unnamed) ${c.text.replace(/\s+/g, ' ').trim().slice(0, 50)}…`,
+      text: c.text,
+      file: 'captured',
+      values: c.values,
+    }));
+  const names = new Set(seen.map((s) => s.name));
+  return [...seen, ...findStatements(path.join(root, 'src', 'modules')).filter((s) => !names.has(s.name))];
+}
+
+export async function explainHotQueries(
+  url: string,
+  statements: readonly Statement[],
+): Promise<ExplainResult[]> {
   const client = new pg.Client({ connectionString: url, application_name: 'bookedbarber-bench-explain' });
   await client.connect();
   try {

@@ -2,9 +2,10 @@
 // scenarios, checks bookings and query plans, and writes the report. Flags: see options.ts.
 import os from 'node:os';
 import { buildService } from './build.js';
+import { captureStatements } from './capture.js';
 import { startCeiling } from './ceiling.js';
 import { checkBookings } from './checks.js';
-import { explainHotQueries } from './explain.js';
+import { explainHotQueries, statementsToExplain } from './explain.js';
 import { log, withDataSet, withService } from './lifecycle.js';
 import { runLoad } from './load.js';
 import { type MeasureContext, measure } from './measure.js';
@@ -20,9 +21,10 @@ import {
   bookingCandidates,
   bookingScenario,
   healthScenario,
+  type Scenario,
 } from './scenarios.js';
 import { runSoak } from './soak.js';
-import { loadWorld } from './world.js';
+import { loadWorld, type World } from './world.js';
 
 async function measureCeiling(workers: number, options: BenchOptions): Promise<number> {
   const ceiling = await startCeiling(workers);
@@ -74,17 +76,22 @@ async function bookingPass(context: MeasureContext, url: string, rows: Row[]): P
   return undefined;
 }
 
-async function mainPass(context: MeasureContext, url: string): Promise<Row[]> {
-  const world = await loadWorld(url);
-  const rows: Row[] = [];
-  for (const scenario of [
+/** The read scenarios, in the order they run; booking comes last since it changes the data. */
+function readScenarios(world: World): Scenario[] {
+  return [
     healthScenario(),
     availabilityWarmScenario(world),
     availabilityColdScenario(world),
     authenticatedGetScenario(world, 'GET /auth/me', '/api/v2/auth/me'),
     authenticatedGetScenario(world, 'GET /users/profile', '/api/v2/users/profile'),
     appointmentListScenario(world),
-  ]) {
+  ];
+}
+
+async function mainPass(context: MeasureContext, url: string): Promise<Row[]> {
+  const world = await loadWorld(url);
+  const rows: Row[] = [];
+  for (const scenario of readScenarios(world)) {
     rows.push((await measure(context, scenario)).row);
   }
   await bookingPass(context, url, rows);
@@ -199,8 +206,13 @@ async function main(): Promise<number> {
         }
       }
 
-      log('EXPLAIN check of the named statements in src/modules/**/*.sql.ts');
-      const plans = await explainHotQueries(url, build.root);
+      log('EXPLAIN check: capturing the statements the service sends, then the named ones of src/modules');
+      const world = await loadWorld(url);
+      const captured = await captureStatements(build, url, [
+        ...readScenarios(world),
+        bookingScenario(world, await bookingCandidates(url, 5000), []),
+      ]);
+      const plans = await explainHotQueries(url, statementsToExplain(captured, build.root));
       report.sections.push({
         title: 'EXPLAIN (ANALYZE, BUFFERS) of the hot queries',
         markdown: explainMarkdown(plans),
