@@ -55,7 +55,17 @@ const PURGE = (p: {
    WHERE location_id = ${p.location} AND barber_id = ${p.barber} AND status = 'held'
      AND tstzrange(start_time, busy_until, '[)') && tstzrange(${p.start}, ${p.busy}, '[)')
      AND (hold_expires_at <= now() OR (id = ${p.hold}::uuid AND booked_by_user_id = ${p.me}::uuid))
+     AND EXISTS (SELECT 1 FROM locked)
   RETURNING 1`;
+
+/**
+ * Writers of one barber's time queue on a transaction-level advisory lock first. Without it two
+ * concurrent inserts of overlapping rows each find the other's uncommitted row, wait for each other,
+ * and one fails only after deadlock_timeout (1 s). Every other write of the statement waits for the
+ * lock through a one-time filter (`EXISTS (SELECT 1 FROM locked)`), so nothing is locked before it.
+ */
+const LOCKED = (barber: string) =>
+  `locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtextextended(${barber}::uuid::text, 0)))`;
 
 /** How the booking names its client. */
 export type ClientRef =
@@ -72,7 +82,7 @@ const CLIENT_CTE: Record<ClientRef['kind'], string> = {
   made AS (
     INSERT INTO clients (location_id, user_id, name, email, phone)
     SELECT $1, u.id, u.name, u.email, u.phone FROM users u
-     WHERE u.id = $15::uuid AND NOT EXISTS (SELECT 1 FROM found)
+     WHERE u.id = $15::uuid AND NOT EXISTS (SELECT 1 FROM found) AND EXISTS (SELECT 1 FROM locked)
     ON CONFLICT (location_id, user_id) DO UPDATE SET updated_at = clients.updated_at
     RETURNING id),
   client AS (SELECT id FROM found UNION ALL SELECT id FROM made)`,
@@ -83,21 +93,23 @@ const CLIENT_CTE: Record<ClientRef['kind'], string> = {
   // details win. Served by clients_location_email_key.
   contact: `
   client AS (
-    INSERT INTO clients (location_id, name, email, phone) VALUES ($1, $16::text, $17::text, $18::text)
+    INSERT INTO clients (location_id, name, email, phone)
+    SELECT $1, $16::text, $17::text, $18::text WHERE EXISTS (SELECT 1 FROM locked)
     ON CONFLICT (location_id, lower(email)) WHERE user_id IS NULL AND email IS NOT NULL
     DO UPDATE SET name = EXCLUDED.name, phone = COALESCE(EXCLUDED.phone, clients.phone), updated_at = now()
     RETURNING id)`,
 };
 
 const bookSql = (kind: ClientRef['kind']) => `
-WITH purged AS (${PURGE({ location: '$1', barber: '$3', start: '$6', busy: '$8', hold: '$22', me: '$5' })}),
+WITH ${LOCKED('$3')},
+  purged AS (${PURGE({ location: '$1', barber: '$3', start: '$6', busy: '$8', hold: '$22', me: '$5' })}),
   -- Never read: it types the client parameters that this variant does not use.
   args AS (SELECT $14::uuid, $15::uuid, $16::text, $17::text, $18::text),
   ${CLIENT_CTE[kind]},
   idem AS (
     INSERT INTO idempotency_keys (scope, key, request_hash, response_status, response_body)
     SELECT $19::text, $20::text, $21::bytea, 201, jsonb_build_object('appointment_id', $2::uuid)
-     WHERE $19::text IS NOT NULL
+     WHERE $19::text IS NOT NULL AND EXISTS (SELECT 1 FROM locked)
     ON CONFLICT (scope, key) DO NOTHING
     RETURNING 1)
 INSERT INTO appointments (location_id, id, barber_id, service_id, client_id, booked_by_user_id, status,
@@ -188,7 +200,8 @@ export async function insertHold(db: Queryable, h: NewHold): Promise<Appointment
   const result = await db.query<AppointmentRow>({
     name: 'booking_insert_hold',
     text: `
-WITH purged AS (${PURGE({ location: '$1', barber: '$2', start: '$5', busy: '$7', hold: 'NULL', me: 'NULL' })})
+WITH ${LOCKED('$2')},
+  purged AS (${PURGE({ location: '$1', barber: '$2', start: '$5', busy: '$7', hold: 'NULL', me: 'NULL' })})
 INSERT INTO appointments (location_id, barber_id, service_id, booked_by_user_id, status, start_time,
   end_time, busy_until, price_cents, currency, hold_expires_at)
 SELECT $1, $2, $3, $4, 'held', $5, $6, $7, $8, $9, now() + $10 * interval '1 second'
@@ -247,7 +260,8 @@ export async function rescheduleAppointment(
   const result = await db.query<AppointmentRow>({
     name: 'booking_reschedule',
     text: `
-WITH purged AS (${PURGE({ location: '$1', barber: '$3', start: '$5', busy: '$7', hold: 'NULL', me: 'NULL' })})
+WITH ${LOCKED('$3')},
+  purged AS (${PURGE({ location: '$1', barber: '$3', start: '$5', busy: '$7', hold: 'NULL', me: 'NULL' })})
 UPDATE appointments a SET start_time = $5, end_time = $6, busy_until = $7, updated_at = now()
   FROM (SELECT count(*) FROM purged) p
  WHERE a.location_id = $1 AND a.id = $2 AND a.status = $4
