@@ -47,5 +47,8 @@ export async function withService<T>(
     return await work(server);
   } finally {
     await server.stop();
+    // The service's own error logs explain 500s the load saw.
+    const { count, first } = server.loggedErrors();
+    if (count > 0) log(`  the service logged ${count} error(s); first:\n    ${first.join('\n    ')}`);
   }
 }

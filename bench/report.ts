@@ -153,7 +153,7 @@ export function writeReport(report: Report): { json: string; markdown: string } 
   const md = [
     `# Bench: ${report.name}`,
     '',
-    `Run \`${report.command}\` at ${report.startedAt} on ${String(report.machine['cpus'])} × ${String(report.machine['cpu'])}, node ${String(report.machine['node'])}.`,
+    `Run \`${report.command}\` at ${report.startedAt} on ${String(report.machine['cpus'])} × ${String(report.machine['cpu'])}, node ${String(report.machine['node'])}, service ${String(report.machine['revision'] ?? '?')}; load average at start ${JSON.stringify(report.machine['loadAverage'] ?? [])} (a shared machine: other engineers' tests run alongside).`,
     '',
     ...report.sections.flatMap((s) => [`## ${s.title}`, '', s.markdown, '']),
     '## Verdict',

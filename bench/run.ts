@@ -122,6 +122,8 @@ async function main(): Promise<number> {
     startedAt,
     command,
     machine: {
+      revision: build.revision,
+      loadAverage: os.loadavg(),
       cpus: os.cpus().length,
       cpu: os.cpus()[0]?.model,
       node: process.version,

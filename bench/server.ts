@@ -22,6 +22,8 @@ export interface RunningServer {
   pids(): number[];
   /** What the child wrote to stderr (last 4 KiB), for failure reports. */
   stderrTail(): string;
+  /** Logged errors (pino level ≥ 50): how many, and the first few lines. */
+  loggedErrors(): { count: number; first: string[] };
   stop(): Promise<void>;
 }
 
@@ -115,8 +117,19 @@ export async function startProcess(
 ): Promise<RunningServer> {
   const child = spawn(process.execPath, args, { cwd: projectRoot, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
+  let partial = '';
+  const errors = { count: 0, first: [] as string[] };
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4096);
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const level = /"level":(\d+)/.exec(line)?.[1];
+      if (level && Number(level) >= 50) {
+        errors.count++;
+        if (errors.first.length < 5) errors.first.push(line.slice(0, 600));
+      }
+    }
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   const pid = child.pid!;
@@ -132,6 +145,7 @@ export async function startProcess(
     pid,
     pids: () => (child.exitCode === null ? [pid, ...childrenOf(pid)] : []),
     stderrTail: () => stderr,
+    loggedErrors: () => errors,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
