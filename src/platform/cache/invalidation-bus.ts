@@ -2,6 +2,7 @@
 // memory; a change made by any process is announced here, applied locally at once and, when Redis is
 // configured, broadcast over pub/sub so every other process drops its copy too. Without Redis, or
 // while it is down, only the local copy is dropped and the caches' short TTL bounds the staleness.
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Redis } from '../redis/redis.js';
 
@@ -16,13 +17,14 @@ export interface InvalidationBus {
   close(): Promise<void>;
 }
 
-const ORIGIN = `${process.pid}-${Math.random().toString(36).slice(2)}`;
-
 export function createInvalidationBus(
   redis: Redis | undefined,
   channel: string,
   log?: Pick<Logger, 'warn'>,
 ): InvalidationBus {
+  // Identifies this bus's own messages (applied already when published); one per bus, not per process,
+  // so two apps in one process (tests) still hear each other.
+  const origin = randomBytes(8).toString('hex');
   const handlers = new Map<string, InvalidationHandler[]>();
   let generation = 0;
   const apply = (topic: string, key: string) => {
@@ -36,8 +38,8 @@ export function createInvalidationBus(
     subscriber.on('error', () => undefined); // the main connection already reports Redis health
     subscriber.on('message', (_channel: string, message: string) => {
       try {
-        const [origin, topic, key] = JSON.parse(message) as [string, string, string];
-        if (origin !== ORIGIN) apply(topic, key);
+        const [from, topic, key] = JSON.parse(message) as [string, string, string];
+        if (from !== origin) apply(topic, key);
       } catch {
         // not one of ours
       }
@@ -59,7 +61,7 @@ export function createInvalidationBus(
     },
     publish(topic, key) {
       apply(topic, key);
-      redis?.publish(channel, JSON.stringify([ORIGIN, topic, key])).catch(() => undefined);
+      redis?.publish(channel, JSON.stringify([origin, topic, key])).catch(() => undefined);
     },
     async close() {
       subscriber?.disconnect();

@@ -1,0 +1,97 @@
+// Two processes (two apps on one database and one Redis): each caches sessions and profiles in memory,
+// and a change made through one is seen by the other through the invalidation channel — long before
+// the caches' 30 s TTL would have expired it.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startTestApp, type TestApp } from '../support/build-app.js';
+import { type ApiClient, apiClient, type HttpResponse } from '../support/http.js';
+
+let one: TestApp;
+let two: TestApp;
+let api1: ApiClient;
+let api2: ApiClient;
+
+before(async () => {
+  // One channel for both: the channel is named after REDIS_KEY_PREFIX.
+  const env = { RATE_LIMIT: 'off', REDIS_KEY_PREFIX: `bbtest:shared-${randomBytes(4).toString('hex')}:` };
+  one = await startTestApp({ env });
+  two = await startTestApp({ env, databaseUrl: () => one.database.url });
+  api1 = apiClient(one.baseUrl);
+  api2 = apiClient(two.baseUrl);
+});
+after(async () => {
+  await two.close();
+  await one.close();
+});
+
+/** Polls until the answer satisfies `done` (at most ~2 s, far below the caches' 30 s TTL). */
+async function eventually(request: () => Promise<HttpResponse>, done: (r: HttpResponse) => boolean) {
+  let last = await request();
+  for (let i = 0; i < 100 && !done(last); i++) {
+    await sleep(20);
+    last = await request();
+  }
+  return last;
+}
+
+async function registerOn(api: ApiClient) {
+  const email = `inv-${randomBytes(4).toString('hex')}@example.test`;
+  const response = await api.post('/api/v2/auth/register', {
+    email,
+    password: 'a long and unusual passphrase',
+    name: 'Ivy',
+  });
+  assert.equal(response.status, 201, response.text);
+  return response.body as { access_token: string; refresh_token: string };
+}
+
+test('both processes need Redis for this test', () => {
+  assert.ok(one.redis && two.redis, 'start the local Redis');
+});
+
+test('a logout in one process ends the session in the other at once', async () => {
+  const { access_token } = await registerOn(api1);
+  // Process two now holds the session as live in its cache.
+  assert.equal((await api2.get('/api/v2/auth/me', { token: access_token })).status, 200);
+  assert.equal((await api2.get('/api/v2/auth/me', { token: access_token })).status, 200);
+  assert.equal((await api1.post('/api/v2/auth/logout', undefined, { token: access_token })).status, 204);
+  const after = await eventually(
+    () => api2.get('/api/v2/auth/me', { token: access_token }),
+    (r) => r.status === 401,
+  );
+  assert.equal(after.status, 401);
+});
+
+test('logout-all in one process ends every session in the other', async () => {
+  const first = await registerOn(api1);
+  const me = (await api1.get('/api/v2/auth/me', { token: first.access_token })).body;
+  const second = (
+    await api2.post('/api/v2/auth/login', { email: me.email, password: 'a long and unusual passphrase' })
+  ).body;
+  assert.equal((await api2.get('/api/v2/auth/me', { token: second.access_token })).status, 200);
+  assert.equal(
+    (await api1.post('/api/v2/auth/logout-all', undefined, { token: first.access_token })).status,
+    204,
+  );
+  const after = await eventually(
+    () => api2.get('/api/v2/auth/me', { token: second.access_token }),
+    (r) => r.status === 401,
+  );
+  assert.equal(after.status, 401);
+});
+
+test('a profile change in one process is served by the other', async () => {
+  const { access_token } = await registerOn(api1);
+  assert.equal((await api2.get('/api/v2/users/profile', { token: access_token })).body.name, 'Ivy');
+  assert.equal(
+    (await api1.patch('/api/v2/users/profile', { name: 'Ivy Renamed' }, { token: access_token })).status,
+    200,
+  );
+  const after = await eventually(
+    () => api2.get('/api/v2/users/profile', { token: access_token }),
+    (r) => r.body?.name === 'Ivy Renamed',
+  );
+  assert.equal(after.body.name, 'Ivy Renamed');
+});
