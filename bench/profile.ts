@@ -1,0 +1,118 @@
+// `npm run bench:profile -- "<scenario>" [--working-tree] [--seconds N]`: one worker under `node
+// --cpu-prof`, one scenario on the --quick data set; prints where the CPU time went (self time by
+// function) and keeps the .cpuprofile for Chrome DevTools. Answers "what stands in the way" of a target.
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { buildService } from './build.js';
+import { createBenchDatabase } from './database.js';
+import { generateDataSet } from './generate.js';
+import { log } from './lifecycle.js';
+import { runLoad } from './load.js';
+import { parseOptions } from './options.js';
+import {
+  appointmentListScenario,
+  authenticatedGetScenario,
+  availabilityColdScenario,
+  availabilityWarmScenario,
+  bookingCandidates,
+  bookingScenario,
+  healthScenario,
+  type Scenario,
+} from './scenarios.js';
+import { startService } from './server.js';
+import { loadWorld } from './world.js';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Self time per function, as a share of all samples. */
+function topFunctions(profile: CpuProfile, limit: number): string[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const frame = byId.get(id)?.callFrame;
+    if (!frame) return;
+    const where = frame.url
+      ? `${frame.url.replace(/^file:\/\/.*?node_modules\//, 'node_modules/').replace(/^file:\/\/\/tmp\/[^/]+\//, '')}:${frame.lineNumber + 1}`
+      : '';
+    const key = `${frame.functionName || '(anonymous)'} ${where}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([key, us]) => `${((us / total) * 100).toFixed(1).padStart(5)} %  ${key}`);
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const name = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a)) ?? 'availability cold';
+  const seconds = Number(args[args.indexOf('--seconds') + 1]) || 10;
+  const options = parseOptions(['--quick']);
+  const build = await buildService(args.includes('--working-tree'), log);
+  const db = await createBenchDatabase(options.serverUrl, 'profile_', build.migrate);
+  const profileDir = await mkdtemp(path.join(os.tmpdir(), 'bb-bench-cpuprof-'));
+  try {
+    await generateDataSet(db.url, options.sizes, options.seed, () => undefined);
+    const world = await loadWorld(db.url);
+    const scenarios: Scenario[] = [
+      healthScenario(),
+      availabilityWarmScenario(world),
+      availabilityColdScenario(world),
+      authenticatedGetScenario(world, 'GET /auth/me', '/api/v2/auth/me'),
+      authenticatedGetScenario(world, 'GET /users/profile', '/api/v2/users/profile'),
+      appointmentListScenario(world),
+      bookingScenario(world, await bookingCandidates(db.url, seconds * 3000), []),
+    ];
+    const scenario = scenarios.find((s) => s.name === name);
+    if (!scenario)
+      throw new Error(`no scenario "${name}"; one of: ${scenarios.map((s) => s.name).join(', ')}`);
+    const server = await startService(build.entry, {
+      databaseUrl: db.url,
+      workers: 1,
+      nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+    });
+    try {
+      const result = await runLoad({
+        baseUrl: server.baseUrl,
+        connections: 64,
+        duration: seconds,
+        next: scenario.next,
+      });
+      log(
+        `${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${JSON.stringify(result.statuses)}`,
+      );
+    } finally {
+      await server.stop(); // the profile is written when the process exits
+    }
+    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+    if (!file) throw new Error('no .cpuprofile written (did the server exit cleanly?)');
+    const profile = JSON.parse(readFileSync(path.join(profileDir, file), 'utf8')) as CpuProfile;
+    log(`self time by function (${path.join(profileDir, file)}):`);
+    for (const line of topFunctions(profile, 25)) log(`  ${line}`);
+    return 0;
+  } finally {
+    await db.drop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    process.stderr.write(
+      `profile failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);
