@@ -13,6 +13,8 @@ export interface CoherentLruOptions {
 export class CoherentLru<V extends NonNullable<unknown>> {
   private readonly entries: LRUCache<string, V>;
   private readonly inflight = new Map<string, Promise<V | undefined>>();
+  /** Bumped by every invalidation of this cache's topic (not others': they cannot make a load stale). */
+  private generation = 0;
 
   constructor(
     private readonly bus: InvalidationBus,
@@ -20,6 +22,7 @@ export class CoherentLru<V extends NonNullable<unknown>> {
   ) {
     this.entries = new LRUCache<string, V>({ max: options.max, ttl: options.ttlMs });
     bus.on(options.topic, (key) => {
+      this.generation++;
       this.entries.delete(key);
       this.inflight.delete(key);
     });
@@ -34,11 +37,11 @@ export class CoherentLru<V extends NonNullable<unknown>> {
     if (hit !== undefined) return hit;
     const pending = this.inflight.get(key);
     if (pending) return pending;
-    const generation = this.bus.generation;
+    const generation = this.generation;
     const loading = load().then(
       (value) => {
         if (this.inflight.get(key) === loading) this.inflight.delete(key);
-        if (value !== undefined && this.bus.generation === generation) this.entries.set(key, value);
+        if (value !== undefined && this.generation === generation) this.entries.set(key, value);
         return value;
       },
       (error: unknown) => {
