@@ -418,3 +418,45 @@ test('guest booking: 201 with a code; look up and cancel with code + e-mail; a w
   );
   assert.deepEqual(client, [{ cancellations: 1, user_id: null }]);
 });
+
+test('control characters in text fields and malformed codes are 422, never a 500', async () => {
+  const client = await newUser(ctx);
+  const base = {
+    barber_id: shop.barbers[0]!.id,
+    service_id: shop.services[0]!.id,
+    start_time: localStart(11, '10:00'),
+  };
+  expectProblem(
+    await api.post('/api/v2/appointments', { ...base, notes: 'a\u0000b' }, { token: client.token }),
+    422,
+    'validation-failed',
+  );
+  const path = `/api/v2/public/locations/${shop.location.slug}/bookings`;
+  expectProblem(
+    await api.post(path, { ...base, guest: { name: 'x\u0000', email: 'x@example.test' } }),
+    422,
+    'validation-failed',
+  );
+  expectProblem(await api.get(`${path}/AB%00CD?email=x@example.test`), 422, 'validation-failed');
+  expectProblem(
+    await api.get(`/api/v2/public/locations/BAD%00SLUG/bookings/ABCD?email=x@example.test`),
+    422,
+    'validation-failed',
+  );
+  // Notes may span lines.
+  const ok = await api.post(
+    '/api/v2/appointments',
+    { ...base, notes: 'line one\nline two' },
+    { token: client.token },
+  );
+  assert.equal(ok.status, 201, ok.text);
+  expectProblem(
+    await api.post(
+      `/api/v2/appointments/${ok.body.id}/cancel`,
+      { reason: 'x\u0000' },
+      { token: client.token },
+    ),
+    422,
+    'validation-failed',
+  );
+});

@@ -46,7 +46,11 @@ test('a sweep deletes expired holds and cancels lapsed pending bookings, and not
   const live = await api.post('/api/v2/appointments/holds', body('10:00'), { token: client.token });
   const lapsed = await api.post('/api/v2/appointments', body('11:00', 1), { token: client.token });
   const due = await api.post('/api/v2/appointments', body('12:00', 1), { token: client.token });
-  assert.deepEqual([expired.status, live.status, lapsed.status, due.status], [201, 201, 201, 201], expired.text);
+  assert.deepEqual(
+    [expired.status, live.status, lapsed.status, due.status],
+    [201, 201, 201, 201],
+    expired.text,
+  );
   assert.equal(lapsed.body.status, 'pending');
   await ctx.db.primary.query(
     `UPDATE appointments SET hold_expires_at = now() - interval '1 minute' WHERE id = $1`,

@@ -11,8 +11,11 @@ const Instant = Type.String({
 const NullableInstant = Type.Union([Instant, Type.Null()]);
 const Email = Type.String({ format: 'email', maxLength: 254 });
 const Phone = Type.String({ maxLength: 32, pattern: '^[0-9+() .-]*$' });
-const Notes = Type.String({ maxLength: 2000 });
-const Name = Type.String({ minLength: 1, maxLength: 200 });
+// Free text may span lines but never carries other control characters (PostgreSQL rejects NUL: a 500).
+export const FREE_TEXT = '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$';
+const Notes = Type.String({ maxLength: 2000, pattern: FREE_TEXT });
+const Reason = Type.String({ maxLength: 500, pattern: FREE_TEXT });
+const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]+$' });
 const Status = Type.Union(STATUSES.filter((s) => s !== 'held').map((s) => Type.Literal(s)));
 
 export const IdParams = Type.Object({ id: Uuid });
@@ -64,12 +67,9 @@ export const GuestBookingBody = Type.Object(
 );
 export type GuestBookingBody = Static<typeof GuestBookingBody>;
 
-export const CancelBody = Type.Object(
-  { reason: Type.Optional(Type.String({ maxLength: 500 })) },
-  { additionalProperties: false },
-);
+export const CancelBody = Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false });
 export const GuestCancelBody = Type.Object(
-  { email: Email, reason: Type.Optional(Type.String({ maxLength: 500 })) },
+  { email: Email, reason: Type.Optional(Reason) },
   { additionalProperties: false },
 );
 export const RescheduleBody = Type.Object({ start_time: Instant }, { additionalProperties: false });
@@ -160,8 +160,6 @@ export const Hold = Type.Object(
 export type Hold = Static<typeof Hold>;
 
 export const GuestLookupQuery = Type.Object({ email: Email }, { additionalProperties: false });
-export const GuestParams = Type.Object({
-  slug: Type.String({ maxLength: 64 }),
-  code: Type.String({ maxLength: 16 }),
-});
-export const SlugParams = Type.Object({ slug: Type.String({ maxLength: 64 }) });
+const Slug = Type.String({ pattern: '^[a-z0-9-]{1,64}$' });
+export const GuestParams = Type.Object({ slug: Slug, code: Type.String({ pattern: '^[0-9A-Za-z]{1,16}$' }) });
+export const SlugParams = Type.Object({ slug: Slug });

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireAuth } from '../../platform/http/auth-context.js';
-import { IdParams } from './booking.schemas.js';
+import { FREE_TEXT, IdParams } from './booking.schemas.js';
 import type { ClientsService } from './clients.service.js';
 import type { ClientRow } from './clients.sql.js';
 
@@ -80,7 +80,7 @@ export const clientsRoutes: FastifyPluginAsyncTypebox<{ clients: ClientsService 
         summary: 'Staff notes about the client',
         params: IdParams,
         body: Type.Object(
-          { notes: Nullable(Type.String({ maxLength: 5000 })) },
+          { notes: Nullable(Type.String({ maxLength: 5000, pattern: FREE_TEXT })) },
           { additionalProperties: false },
         ),
         response: { 200: Client },
