@@ -3,7 +3,7 @@
 
 import { pgErrorCode } from '../../platform/db/errors.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
-import { Forbidden } from '../../platform/http/errors.js';
+import { Forbidden, ValidationFailed } from '../../platform/http/errors.js';
 import {
   type AppointmentStatus,
   canTransition,
@@ -72,6 +72,11 @@ export class AppointmentLifecycle {
     auth: AuthContext,
     q: ListQuery,
   ): Promise<{ items: AppointmentRow[]; nextCursor: string | null }> {
+    if (q.from && q.to && new Date(q.to) <= new Date(q.from)) {
+      throw ValidationFailed('`to` must be after `from`', {
+        errors: [{ field: '/querystring/to', message: 'must be after from' }],
+      });
+    }
     const memberships = await this.deps.access.membershipsOf(auth.userId);
     const scope: ListScope = { locationIds: [], chairs: [], clientUserId: auth.userId };
     const relevant = q.location_id ? memberships.filter((m) => m.location_id === q.location_id) : memberships;
