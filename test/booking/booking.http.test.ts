@@ -462,3 +462,24 @@ test('control characters in text fields and malformed codes are 422, never a 500
     'validation-failed',
   );
 });
+
+test('the OpenAPI document lists the booking routes', async () => {
+  const doc = await api.get('/docs/json');
+  assert.equal(doc.status, 200);
+  for (const path of [
+    '/api/v2/appointments',
+    '/api/v2/appointments/holds',
+    '/api/v2/appointments/holds/{id}',
+    '/api/v2/appointments/{id}',
+    '/api/v2/appointments/{id}/cancel',
+    '/api/v2/appointments/{id}/reschedule',
+    '/api/v2/appointments/{id}/status',
+    '/api/v2/public/locations/{slug}/bookings',
+    '/api/v2/public/locations/{slug}/bookings/{code}',
+    '/api/v2/public/locations/{slug}/bookings/{code}/cancel',
+    '/api/v2/locations/{id}/clients',
+    '/api/v2/clients/{id}',
+  ]) {
+    assert.ok(doc.body.paths[path], `${path} is documented`);
+  }
+});
