@@ -72,6 +72,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: true, useDefaults: true } },
     return503OnClosing: true,
+    // Behind a load balancer the client IP (per-IP rate limits, sessions) comes from X-Forwarded-For.
+    trustProxy: config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const metrics = new client.Registry();
@@ -131,7 +133,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const auth = new AuthService({ db, accessTokens, sessions, users, mfa, email, limiter, log: app.log });
   const authenticate = authenticationHook(createAuthenticator(accessTokens, sessions));
   const limit = (routeClass: keyof typeof RATE_LIMITS_PER_MINUTE): NamedHook[] =>
-    config.rateLimit ? [rateLimitHook(limiter, { routeClass, ...RATE_LIMITS_PER_MINUTE[routeClass] })] : [];
+    config.rateLimit
+      ? [
+          rateLimitHook(limiter, {
+            routeClass,
+            by: RATE_LIMITS_PER_MINUTE[routeClass].by,
+            perMinute: config.rateLimits[routeClass] ?? RATE_LIMITS_PER_MINUTE[routeClass].perMinute,
+          }),
+        ]
+      : [];
   const publicHooks: NamedHook[] = [securityHeadersHook(config)];
   const hooksByClass: HooksByClass = {
     probe: [],

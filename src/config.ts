@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { RATE_LIMITS_PER_MINUTE } from './platform/rate-limit/limits.js';
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
@@ -18,6 +19,10 @@ export interface Config {
   readonly dataDir: string;
   readonly embeddedPgPort: number;
   readonly rateLimit: boolean;
+  /** Per-minute limits overriding the defaults of some route classes (`RATE_LIMITS=booking=200,public=600`). */
+  readonly rateLimits: Readonly<Partial<Record<RateLimitedClass, number>>>;
+  /** Fastify `trustProxy`: behind a load balancer, which hops to trust for the client IP (rate limits). */
+  readonly trustProxy: boolean | string;
   readonly secrets: { readonly accessToken: string; readonly refreshToken: string };
   readonly cookieSecure: boolean;
   readonly stripe: {
@@ -31,6 +36,8 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+type RateLimitedClass = keyof typeof RATE_LIMITS_PER_MINUTE;
 
 type Env = Record<string, string | undefined>;
 
@@ -65,6 +72,32 @@ function url(env: Env, name: string, protocols: readonly string[]): string | und
   if (!protocols.includes(parsed.protocol)) {
     throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
   }
+  return raw;
+}
+
+function rateLimits(env: Env, name: string): Config['rateLimits'] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return {};
+  const limits: Partial<Record<RateLimitedClass, number>> = {};
+  for (const part of raw.split(',')) {
+    const [routeClass = '', value = ''] = part.split('=').map((piece) => piece.trim());
+    const perMinute = Number(value);
+    if (!(routeClass in RATE_LIMITS_PER_MINUTE) || !Number.isInteger(perMinute) || perMinute < 1) {
+      const classes = Object.keys(RATE_LIMITS_PER_MINUTE).join(', ');
+      throw new ConfigError(
+        `${name} must look like "booking=200,public=600" (classes: ${classes}), got "${raw}"`,
+      );
+    }
+    limits[routeClass as RateLimitedClass] = perMinute;
+  }
+  return limits;
+}
+
+/** "true" (trust every hop) or the addresses/CIDRs (comma-separated) of the proxies to trust; unset: none. */
+function trustProxy(env: Env, name: string): Config['trustProxy'] {
+  const raw = env[name]?.trim();
+  if (!raw || raw === 'false') return false;
+  if (raw === 'true') return true;
   return raw;
 }
 
@@ -106,6 +139,8 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     embeddedPgPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
     rateLimit: oneOf(env, 'RATE_LIMIT', ['on', 'off'] as const, 'on') === 'on',
+    rateLimits: rateLimits(env, 'RATE_LIMITS'),
+    trustProxy: trustProxy(env, 'TRUST_PROXY'),
     secrets: {
       accessToken: secret(env, 'ACCESS_TOKEN_SECRET', mode, dataDir),
       refreshToken: secret(env, 'REFRESH_TOKEN_SECRET', mode, dataDir),

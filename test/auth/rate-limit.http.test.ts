@@ -6,10 +6,17 @@ import http from 'node:http';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { startTestApp, type TestApp } from '../support/build-app.js';
 import { expectProblem, type HttpResponse } from '../support/http.js';
 
-function post(ctx: TestApp, path: string, body: unknown, from = '127.0.0.1'): Promise<HttpResponse> {
+function post(
+  ctx: TestApp,
+  path: string,
+  body: unknown,
+  from = '127.0.0.1',
+  extraHeaders: Record<string, string> = {},
+): Promise<HttpResponse> {
   const payload = JSON.stringify(body);
   const url = new URL(ctx.baseUrl + path);
   return new Promise((resolve, reject) => {
@@ -20,7 +27,11 @@ function post(ctx: TestApp, path: string, body: unknown, from = '127.0.0.1'): Pr
         path: url.pathname,
         method: 'POST',
         localAddress: from,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          ...extraHeaders,
+        },
       },
       (res) => {
         let text = '';
@@ -157,6 +168,47 @@ test('RATE_LIMIT=off disables every limit', async () => {
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('ratelimit-limit'), null);
     }
+  } finally {
+    await ctx.close();
+  }
+});
+
+const classProbe = (app: FastifyInstance) => {
+  app.post('/api/v2/test/public', { config: { routeClass: 'public' } }, async () => ({ ok: true }));
+};
+
+test('RATE_LIMITS overrides a class limit', async () => {
+  const ctx = await startTestApp({ extend: classProbe, env: { RATE_LIMITS: 'public=3, booking=50' } });
+  try {
+    await awayFromWindowEdge();
+    for (let i = 0; i < 3; i++) assert.equal((await post(ctx, '/api/v2/test/public', {})).status, 200);
+    expectRateLimited(await post(ctx, '/api/v2/test/public', {}), 3);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('a malformed RATE_LIMITS stops start-up with a clear message', () => {
+  for (const bad of ['public', 'public=0', 'nosuchclass=5', 'public=ten']) {
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'test', DATA_DIR: 'data/test', RATE_LIMITS: bad }),
+      ConfigError,
+    );
+  }
+});
+
+test('behind a trusted proxy, each forwarded client IP has its own budget', async () => {
+  const ctx = await startTestApp({
+    extend: classProbe,
+    env: { RATE_LIMITS: 'public=2', TRUST_PROXY: '127.0.0.1' },
+  });
+  try {
+    await awayFromWindowEdge();
+    const from = (ip: string) => post(ctx, '/api/v2/test/public', {}, '127.0.0.1', { 'x-forwarded-for': ip });
+    assert.equal((await from('203.0.113.1')).status, 200);
+    assert.equal((await from('203.0.113.1')).status, 200);
+    expectRateLimited(await from('203.0.113.1'), 2);
+    assert.equal((await from('203.0.113.2')).status, 200);
   } finally {
     await ctx.close();
   }
