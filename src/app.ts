@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { createAuthenticator } from './modules/auth/authenticator.js';
+import { MfaSecretBox } from './modules/auth/mfa.crypto.js';
 import { ownerMfaHook } from './modules/auth/mfa.guard.js';
 import { mfaRoutes } from './modules/auth/mfa.routes.js';
 import { MfaService } from './modules/auth/mfa.service.js';
@@ -121,7 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const accessTokens = createAccessTokens(config.secrets.accessToken);
   const sessions = new SessionCache(db, invalidations);
   const users = new UsersService(db, locationAccess, invalidations);
-  const mfa = new MfaService(db, users);
+  const mfa = new MfaService(db, users, new MfaSecretBox(config.secrets.refreshToken));
   const email = deps.email ?? new CapturingEmailSender(app.log);
   app.decorate('emailSender', email);
   // Shared by all processes through Redis when configured; memory otherwise and while Redis is down.

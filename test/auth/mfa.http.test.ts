@@ -58,7 +58,11 @@ test('enrolment returns ten distinct recovery codes and shows mfa_enabled', asyn
     409,
     'mfa-not-set-up',
   );
-  const { recoveryCodes } = await enrol(user.token);
+  const { secret, recoveryCodes } = await enrol(user.token);
+  // The TOTP secret is encrypted at rest.
+  const row = await ctx.db.primary.query('SELECT mfa_secret FROM users WHERE id = $1', [user.id]);
+  assert.match(row.rows[0].mfa_secret, /^v1\./);
+  assert.equal(row.rows[0].mfa_secret.includes(secret), false);
   assert.equal(recoveryCodes.length, 10);
   assert.equal(new Set(recoveryCodes).size, 10);
   for (const code of recoveryCodes) assert.match(code, /^[A-Z2-7]{5}-[A-Z2-7]{5}$/);

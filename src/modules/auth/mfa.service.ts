@@ -6,6 +6,7 @@ import { type Transaction, withTransaction } from '../../platform/db/transaction
 import { Unauthenticated } from '../../platform/http/errors.js';
 import type { UsersService } from '../users/users.service.js';
 import { InvalidMfaCode, MfaAlreadyEnabled, MfaNotEnabled, MfaNotSetUp } from './auth.errors.js';
+import type { MfaSecretBox } from './mfa.crypto.js';
 import {
   disableMfa,
   enableMfa,
@@ -22,6 +23,7 @@ export class MfaService {
   constructor(
     private readonly db: Database,
     private readonly users: UsersService,
+    private readonly box: MfaSecretBox,
   ) {}
 
   private async locked<T>(
@@ -40,7 +42,7 @@ export class MfaService {
     return this.locked(userId, async (tx, state) => {
       if (state.mfa_enabled) throw MfaAlreadyEnabled('disable MFA before setting it up again');
       const secret = newTotpSecret();
-      await setPendingMfaSecret(tx, userId, secret);
+      await setPendingMfaSecret(tx, userId, this.box.seal(userId, secret));
       return { secret, otpauth_url: otpauthUrl(secret, state.email) };
     });
   }
@@ -84,8 +86,9 @@ export class MfaService {
 
   /** RFC 6238 §5.2: a step at or before the last accepted one is refused, so each code works once. */
   private async acceptTotp(tx: Transaction, userId: string, state: MfaState, code: string): Promise<boolean> {
-    if (!state.mfa_secret) return false;
-    const step = totpStep(state.mfa_secret, code);
+    const secret = state.mfa_secret && this.box.open(userId, state.mfa_secret);
+    if (!secret) return false;
+    const step = totpStep(secret, code);
     if (step === undefined || (state.mfa_last_step !== null && step <= state.mfa_last_step)) return false;
     await recordMfaStep(tx, userId, step);
     return true;
