@@ -60,10 +60,9 @@ export class UsersService {
   }
 
   async me(userId: string): Promise<UserView & { memberships: Membership[] }> {
-    const [user, memberships] = await Promise.all([
-      this.profileOf(userId),
-      this.locationAccess.membershipsOf(userId),
-    ]);
+    // Both are memory reads when warm; sequential awaits of settled values beat Promise.all here.
+    const user = await this.profileOf(userId);
+    const memberships = await this.locationAccess.membershipsOf(userId);
     // Serialised straight away and never mutated: the cached array is handed out as is.
     return { ...user, memberships: memberships as Membership[] };
   }
