@@ -32,7 +32,7 @@ export function createInvalidationBus(
     for (const handler of handlers.get(topic) ?? []) handler(key);
   };
 
-  // Pub/sub needs a connection of its own; it resubscribes by itself after a reconnect.
+  // Pub/sub needs a connection of its own.
   const subscriber = redis?.duplicate();
   if (subscriber) {
     subscriber.on('error', () => undefined); // the main connection already reports Redis health
@@ -44,10 +44,14 @@ export function createInvalidationBus(
         // not one of ours
       }
     });
-    const start = subscriber.status === 'wait' ? subscriber.connect() : Promise.resolve();
-    start
-      .then(() => subscriber.subscribe(channel))
-      .catch((error: unknown) => log?.warn({ err: error }, 'cache invalidation channel unavailable'));
+    // Subscribe on every 'ready', not once: Redis may still be connecting at start-up (or be down), and
+    // a subscription refused then would never be retried. Subscribing twice to a channel is harmless.
+    subscriber.on('ready', () => {
+      subscriber
+        .subscribe(channel)
+        .catch((error: unknown) => log?.warn({ err: error }, 'cache invalidation channel unavailable'));
+    });
+    if (subscriber.status === 'wait') subscriber.connect().catch(() => undefined); // lazyConnect clients
   }
 
   return {
