@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { buildService } from './build.js';
 import { createBenchDatabase } from './database.js';
 import { generateDataSet } from './generate.js';
@@ -83,6 +84,17 @@ async function main(): Promise<number> {
       workers: 1,
       nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
     });
+    const sessions = async () => {
+      // Connections opened to the database: a pool that keeps reconnecting shows here.
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      const { rows } = await client.query<{ n: number }>(
+        'SELECT sessions::int AS n FROM pg_stat_database WHERE datname = current_database()',
+      );
+      await client.end();
+      return rows[0]!.n;
+    };
+    const sessionsBefore = await sessions();
     try {
       const result = await runLoad({
         baseUrl: server.baseUrl,
@@ -93,6 +105,8 @@ async function main(): Promise<number> {
       log(
         `${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${JSON.stringify(result.statuses)}`,
       );
+      log(`database sessions opened during the load: ${(await sessions()) - sessionsBefore - 1}`);
+      log(`service stderr (tail):\n${server.stderrTail().slice(-1500)}`);
     } finally {
       await server.stop(); // the profile is written when the process exits
     }
