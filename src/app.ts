@@ -21,6 +21,9 @@ import { batchRoutes } from './modules/batch/batch.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { monitoringRoutes } from './modules/monitoring/monitoring.routes.js';
 import { CapturingEmailSender, type EmailSender } from './modules/notifications/email.js';
+import { availabilityRoutes } from './modules/scheduling/availability.routes.js';
+import { BarberDayCache } from './modules/scheduling/scheduling.cache.js';
+import { SchedulingService } from './modules/scheduling/scheduling.service.js';
 import { LocationAccess } from './modules/shops/location-access.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
@@ -119,6 +122,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', () => invalidations.close());
   /** Tenant scope: pass this one instance to every module that reads or writes a location's data. */
   const locationAccess = new LocationAccess(db, invalidations);
+  /** Availability and booking validation; booking calls checkBookable and invalidateBarberDays. */
+  const scheduling = new SchedulingService(db, new BarberDayCache(invalidations));
   const accessTokens = createAccessTokens(config.secrets.accessToken);
   const sessions = new SessionCache(db, invalidations);
   const users = new UsersService(db, locationAccess, invalidations);
@@ -198,6 +203,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registry,
     });
     await api.register(batchRoutes, { prefix: '/api/v2' });
+    await api.register(availabilityRoutes, { scheduling });
   });
 
   return app;
