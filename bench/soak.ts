@@ -2,6 +2,7 @@
 // window the RSS of every server process (/proc/<pid>/status) and one worker's heap (/metrics) are
 // sampled. Growth is measured from the end of the warm-up to the end; target < 10 %.
 import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../src/platform/paths.js';
 import type { ServiceBuild } from './build.js';
@@ -174,8 +175,8 @@ export async function runSoak(
     startedAt,
     command,
     machine: {
-      cpus: (await import('node:os')).cpus().length,
-      cpu: (await import('node:os')).cpus()[0]?.model,
+      cpus: os.cpus().length,
+      cpu: os.cpus()[0]?.model,
       node: process.version,
     },
     sections: [
