@@ -1,6 +1,7 @@
 // After the booking: who may see or move an appointment, listing by role, reschedule, the one cancel
 // path (with the refund the policy decides) and status changes.
 
+import { withConnection } from '../../platform/db/connection.js';
 import { pgErrorCode } from '../../platform/db/errors.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
 import { Forbidden, ValidationFailed } from '../../platform/http/errors.js';
@@ -110,15 +111,17 @@ export class AppointmentLifecycle {
     });
     let moved: AppointmentRow | undefined;
     try {
-      moved = await rescheduleAppointment(this.deps.db.primary, {
-        locationId: a.location_id,
-        id: a.id,
-        barberId: a.barber_id,
-        fromStatus: a.status,
-        startTime: start,
-        endTime: slot.endTime,
-        busyUntil: slot.busyUntil,
-      });
+      moved = await withConnection(this.deps.db.primary, (c) =>
+        rescheduleAppointment(c, {
+          locationId: a.location_id,
+          id: a.id,
+          barberId: a.barber_id,
+          fromStatus: a.status,
+          startTime: start,
+          endTime: slot.endTime,
+          busyUntil: slot.busyUntil,
+        }),
+      );
     } catch (error) {
       if (pgErrorCode(error) === '23P01')
         throw SlotUnavailable('another appointment or hold takes that time');

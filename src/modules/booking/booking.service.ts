@@ -2,6 +2,7 @@
 // whether a start is bookable at all (422 why); the exclusion constraint says whether it is free (409).
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { withConnection } from '../../platform/db/connection.js';
 import { pgConstraint, pgErrorCode } from '../../platform/db/errors.js';
 import type { Database } from '../../platform/db/pool.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
@@ -197,24 +198,26 @@ export class BookingService {
     for (let attempt = 0; ; attempt++) {
       let row: AppointmentRow | undefined;
       try {
-        row = await insertBooking(db.primary, {
-          locationId: r.locationId,
-          id: randomUUID(),
-          barberId: r.barberId,
-          serviceId: r.serviceId,
-          bookedByUserId: r.bookedByUserId,
-          startTime: new Date(r.startTime),
-          endTime: slot.endTime,
-          busyUntil: slot.busyUntil,
-          priceCents: slot.priceCents,
-          depositCents: slot.depositCents,
-          currency: slot.currency,
-          notes: r.notes ?? null,
-          confirmationCode: confirmationCode(),
-          client: r.client,
-          holdId: r.holdId ?? null,
-          idempotency: r.idempotency,
-        });
+        row = await withConnection(db.primary, (c) =>
+          insertBooking(c, {
+            locationId: r.locationId,
+            id: randomUUID(),
+            barberId: r.barberId,
+            serviceId: r.serviceId,
+            bookedByUserId: r.bookedByUserId,
+            startTime: new Date(r.startTime),
+            endTime: slot.endTime,
+            busyUntil: slot.busyUntil,
+            priceCents: slot.priceCents,
+            depositCents: slot.depositCents,
+            currency: slot.currency,
+            notes: r.notes ?? null,
+            confirmationCode: confirmationCode(),
+            client: r.client,
+            holdId: r.holdId ?? null,
+            idempotency: r.idempotency,
+          }),
+        );
       } catch (error) {
         if (pgErrorCode(error) === '23P01')
           throw SlotUnavailable('another appointment or hold takes this time');
@@ -264,18 +267,20 @@ export class BookingService {
       startTime,
     });
     try {
-      const row = await insertHold(this.deps.db.primary, {
-        locationId,
-        barberId: body.barber_id,
-        serviceId: body.service_id,
-        userId: auth.userId,
-        startTime,
-        endTime: slot.endTime,
-        busyUntil: slot.busyUntil,
-        priceCents: slot.priceCents,
-        currency: slot.currency,
-        ttlSeconds: this.holdTtlSeconds,
-      });
+      const row = await withConnection(this.deps.db.primary, (c) =>
+        insertHold(c, {
+          locationId,
+          barberId: body.barber_id,
+          serviceId: body.service_id,
+          userId: auth.userId,
+          startTime,
+          endTime: slot.endTime,
+          busyUntil: slot.busyUntil,
+          priceCents: slot.priceCents,
+          currency: slot.currency,
+          ttlSeconds: this.holdTtlSeconds,
+        }),
+      );
       await this.barberDayChanged(row, row.start_time, row.busy_until);
       return row;
     } catch (error) {
