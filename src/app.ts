@@ -18,6 +18,13 @@ import { MfaService } from './modules/auth/mfa.service.js';
 import { SessionCache } from './modules/auth/sessions.cache.js';
 import { createAccessTokens } from './modules/auth/tokens.js';
 import { batchRoutes } from './modules/batch/batch.routes.js';
+import { AppointmentLifecycle } from './modules/booking/booking.lifecycle.js';
+import { guestBookingRoutes } from './modules/booking/booking.public-routes.js';
+import { bookingRoutes } from './modules/booking/booking.routes.js';
+import { BookingService } from './modules/booking/booking.service.js';
+import { BookingSweeper } from './modules/booking/booking.sweeper.js';
+import { clientsRoutes } from './modules/booking/clients.routes.js';
+import { ClientsService } from './modules/booking/clients.service.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { monitoringRoutes } from './modules/monitoring/monitoring.routes.js';
 import { CapturingEmailSender, type EmailSender } from './modules/notifications/email.js';
@@ -34,6 +41,7 @@ import { installErrorHandler, sendProblem } from './platform/http/error-handler.
 import { Overloaded } from './platform/http/errors.js';
 import { type HooksByClass, installRouteClasses, type NamedHook } from './platform/http/route-classes.js';
 import { securityHeadersHook } from './platform/http/security-headers.js';
+import { JobQueue } from './platform/jobs/job-queue.js';
 import { MemoryMonitor } from './platform/memory/memory-monitor.js';
 import { LatencyRecorder } from './platform/metrics/latency.js';
 import { RATE_LIMITS_PER_MINUTE } from './platform/rate-limit/limits.js';
@@ -204,6 +212,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     await api.register(batchRoutes, { prefix: '/api/v2' });
     await api.register(availabilityRoutes, { scheduling });
+    const booking = new BookingService({ db, access: locationAccess, scheduling });
+    const lifecycle = new AppointmentLifecycle({ db, access: locationAccess, scheduling }, booking);
+    await api.register(bookingRoutes, { booking, lifecycle });
+    await api.register(guestBookingRoutes, { booking, lifecycle });
+    await api.register(clientsRoutes, { clients: new ClientsService(db, locationAccess) });
+    const jobs = new JobQueue(db.primary, app.log);
+    const sweeper = new BookingSweeper({ db, access: locationAccess, scheduling }, booking);
+    api.addHook('onReady', () => jobs.start([sweeper.job()]));
+    api.addHook('onClose', () => jobs.stop());
   });
 
   return app;
