@@ -52,6 +52,7 @@ export function lineChartSvg(title: string, series: readonly Series[], markX?: n
   const height = series.length * PANEL + 30;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" font-family="sans-serif">`,
+    `<title>${xmlEscape(title)}</title>`,
     '<rect width="100%" height="100%" fill="white"/>',
     `<text x="${WIDTH / 2}" y="20" text-anchor="middle" font-size="15">${xmlEscape(title)}</text>`,
     ...series.map((s, i) => panel(s, 30 + i * PANEL, xMax, markX)),

@@ -27,10 +27,9 @@ function cstring(buffer: Buffer, offset: number): [string, number] {
 }
 
 function parseBind(body: Buffer): { statement: string; values: (string | null)[] | undefined } {
-  let offset: number;
-  [, offset] = cstring(body, 0); // portal
-  let statement: string;
-  [statement, offset] = cstring(body, offset);
+  const [, afterPortal] = cstring(body, 0);
+  const [statement, afterStatement] = cstring(body, afterPortal);
+  let offset = afterStatement;
   const formatCount = body.readInt16BE(offset);
   offset += 2;
   const formats: number[] = [];

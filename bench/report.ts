@@ -1,5 +1,6 @@
 // The bench's results: rows judged against their targets, printed as a table and written as JSON and
 // Markdown under bench/results/.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../src/platform/paths.js';
@@ -163,5 +164,14 @@ export function writeReport(report: Report): { json: string; markdown: string } 
     '',
   ].join('\n');
   writeFileSync(markdown, md);
+  formatResults([json, markdown]);
   return { json, markdown };
+}
+
+/** Results are committed and `npm run lint` checks bench/: write them the way the formatter would. */
+export function formatResults(files: readonly string[]): void {
+  spawnSync(path.join(projectRoot, 'node_modules', '.bin', 'biome'), ['format', '--write', ...files], {
+    cwd: projectRoot,
+    stdio: 'ignore',
+  });
 }
