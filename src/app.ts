@@ -31,6 +31,8 @@ import { CapturingEmailSender, type EmailSender } from './modules/notifications/
 import { availabilityRoutes } from './modules/scheduling/availability.routes.js';
 import { BarberDayCache } from './modules/scheduling/scheduling.cache.js';
 import { SchedulingService } from './modules/scheduling/scheduling.service.js';
+import { scheduleRoutes } from './modules/scheduling/schedules.routes.js';
+import { ScheduleService } from './modules/scheduling/schedules.service.js';
 import { LocationAccess } from './modules/shops/location-access.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
@@ -131,7 +133,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   /** Tenant scope: pass this one instance to every module that reads or writes a location's data. */
   const locationAccess = new LocationAccess(db, invalidations);
   /** Availability and booking validation; booking calls checkBookable and invalidateBarberDays. */
-  const scheduling = new SchedulingService(db, new BarberDayCache(invalidations));
+  const barberDays = new BarberDayCache(invalidations);
+  const scheduling = new SchedulingService(db, barberDays);
   const accessTokens = createAccessTokens(config.secrets.accessToken);
   const sessions = new SessionCache(db, invalidations);
   const users = new UsersService(db, locationAccess, invalidations);
@@ -212,6 +215,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     await api.register(batchRoutes, { prefix: '/api/v2' });
     await api.register(availabilityRoutes, { scheduling });
+    await api.register(scheduleRoutes, {
+      prefix: '/api/v2/barbers',
+      schedules: new ScheduleService(db, locationAccess, barberDays),
+    });
     const booking = new BookingService({ db, access: locationAccess, scheduling });
     const lifecycle = new AppointmentLifecycle({ db, access: locationAccess, scheduling }, booking);
     await api.register(bookingRoutes, { booking, lifecycle });

@@ -8,6 +8,7 @@ import type { InvalidationBus } from '../../platform/cache/invalidation-bus.js';
 import type { BarberDayRow } from './scheduling.sql.js';
 
 const DAY_TOPIC = 'barber-day';
+const BARBER_TOPIC = 'barber-schedule';
 const LOCATION_TOPIC = 'location-schedule';
 const TTL_MS = 60_000;
 
@@ -33,6 +34,10 @@ export class BarberDayCache {
 
   constructor(private readonly bus: InvalidationBus) {
     bus.on(DAY_TOPIC, (key) => this.days.delete(key));
+    bus.on(BARBER_TOPIC, (barberId) => {
+      // Weekly hours changed: every cached day of the barber (rare; a scan is fine).
+      for (const key of this.days.keys()) if (key.startsWith(`${barberId}|`)) this.days.delete(key);
+    });
     bus.on(LOCATION_TOPIC, (locationId) => {
       // Rare (services, rules, barbers changed): a scan of this process's entries is fine.
       for (const [key, day] of this.days.entries()) if (day.locationId === locationId) this.days.delete(key);
@@ -70,6 +75,11 @@ export class BarberDayCache {
 
   invalidateDays(barberId: string, dates: readonly string[]): void {
     for (const date of dates) this.bus.publish(DAY_TOPIC, barberDayKey(barberId, date));
+  }
+
+  /** Every day of one barber: their weekly hours changed. */
+  invalidateBarber(barberId: string): void {
+    this.bus.publish(BARBER_TOPIC, barberId);
   }
 
   /** Everything of a location: its rules, services, offerings or barbers changed. */

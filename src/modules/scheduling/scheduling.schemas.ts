@@ -57,3 +57,58 @@ export const LocationAvailability = Type.Object(
   },
   { $id: 'LocationAvailability', description: 'Each start time at which at least one barber is free' },
 );
+
+export const BarberParams = Type.Object({ id: Uuid });
+
+export const WorkingHours = Type.Object(
+  {
+    hours: Type.Array(
+      Type.Object({
+        weekday: Type.Integer({ minimum: 1, maximum: 7, description: 'ISO weekday, 1 = Monday' }),
+        start: WallTime,
+        end: WallTime,
+      }),
+      { maxItems: 100 },
+    ),
+  },
+  { description: 'The whole week; several windows a day, the gaps are breaks' },
+);
+
+export const WorkingHoursView = Type.Object({
+  barber_id: Uuid,
+  hours: WorkingHours.properties.hours,
+});
+
+export const TimeOffInput = Type.Object({
+  start_time: Instant,
+  end_time: Instant,
+  reason: Type.Optional(Type.String({ maxLength: 500 })),
+});
+
+export const TimeOffView = Type.Object({
+  id: Uuid,
+  barber_id: Uuid,
+  start_time: Instant,
+  end_time: Instant,
+  reason: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const TimeOffQuery = Type.Object({
+  from: Type.Optional(Instant),
+  to: Type.Optional(Instant),
+});
+
+const Window = Type.Object({ start: WallTime, end: WallTime });
+
+export const SpecialDayInput = Type.Object({
+  date: LocalDate,
+  available: Type.Boolean({ description: 'false: closed all day; true: `windows` replace the weekly hours' }),
+  windows: Type.Optional(Type.Array(Window, { maxItems: 20 })),
+});
+
+export const SpecialDayView = Type.Object({
+  barber_id: Uuid,
+  date: LocalDate,
+  available: Type.Boolean(),
+  windows: Type.Array(Window),
+});
