@@ -34,6 +34,10 @@ import { SchedulingService } from './modules/scheduling/scheduling.service.js';
 import { scheduleRoutes } from './modules/scheduling/schedules.routes.js';
 import { ScheduleService } from './modules/scheduling/schedules.service.js';
 import { LocationAccess } from './modules/shops/location-access.js';
+import { CatalogueService } from './modules/shops/shops.catalogue.service.js';
+import { offeringRoutes, publicShopsRoutes } from './modules/shops/shops.public-routes.js';
+import { shopsRoutes } from './modules/shops/shops.routes.js';
+import { ShopsService } from './modules/shops/shops.service.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
 import { createInvalidationBus } from './platform/cache/invalidation-bus.js';
@@ -214,6 +218,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registry,
     });
     await api.register(batchRoutes, { prefix: '/api/v2' });
+    const shops = new ShopsService(db, locationAccess, scheduling);
+    const catalogue = new CatalogueService(db, locationAccess, scheduling);
+    await api.register(shopsRoutes, { prefix: '/api/v2/locations', shops, catalogue });
+    await api.register(publicShopsRoutes, { prefix: '/api/v2/public/locations', shops, catalogue });
+    await api.register(offeringRoutes, { prefix: '/api/v2/barbers', catalogue });
     await api.register(availabilityRoutes, { scheduling });
     await api.register(scheduleRoutes, {
       prefix: '/api/v2/barbers',
