@@ -16,3 +16,9 @@ export const asApi = (iso: string) => new Date(iso).toISOString();
 /** Adds minutes to an ISO instant. */
 export const plusMinutes = (iso: string, minutes: number) =>
   new Date(new Date(iso).getTime() + minutes * 60_000).toISOString();
+
+/**
+ * The test app's environment for booking tests: rate limits off (tests fire bursts on purpose) and no
+ * overload shedding, whose event-loop-delay trigger fires when the test machine itself is saturated.
+ */
+export const BOOKING_TEST_ENV = { RATE_LIMIT: 'off', MAX_EVENT_LOOP_DELAY_MS: '0' };

@@ -5,7 +5,7 @@ import { type AuthzCaller, type AuthzWorld, newAuthzWorld, runRouteAuthz } from 
 import { startTestApp, type TestApp } from '../support/build-app.js';
 import { newUser, type TestUser } from '../support/factory.js';
 import { type ApiClient, apiClient } from '../support/http.js';
-import { localStart } from './booking-world.js';
+import { BOOKING_TEST_ENV, localStart } from './booking-world.js';
 
 let ctx: TestApp;
 let api: ApiClient;
@@ -15,7 +15,7 @@ let booker: TestUser;
 let day = 3;
 
 before(async () => {
-  ctx = await startTestApp({ env: { RATE_LIMIT: 'off' } });
+  ctx = await startTestApp({ env: BOOKING_TEST_ENV });
   api = apiClient(ctx.baseUrl);
   world = await newAuthzWorld(ctx);
   booker = await newUser(ctx, { name: 'Third Party' });

@@ -4,14 +4,14 @@ import { startTestApp, type TestApp } from '../support/build-app.js';
 import { newUser } from '../support/factory.js';
 import { type ApiClient, apiClient, expectProblem } from '../support/http.js';
 import { newShop, type TestShop } from '../support/shop-factory.js';
-import { asApi, localStart, plusMinutes } from './booking-world.js';
+import { asApi, BOOKING_TEST_ENV, localStart, plusMinutes } from './booking-world.js';
 
 let ctx: TestApp;
 let api: ApiClient;
 let shop: TestShop;
 
 before(async () => {
-  ctx = await startTestApp();
+  ctx = await startTestApp({ env: BOOKING_TEST_ENV });
   api = apiClient(ctx.baseUrl);
   shop = await newShop(ctx, {
     barbers: 2,

@@ -9,14 +9,14 @@ import { startTestApp, type TestApp } from '../support/build-app.js';
 import { newUser } from '../support/factory.js';
 import { apiClient } from '../support/http.js';
 import { newShop, type TestShop } from '../support/shop-factory.js';
-import { localStart } from './booking-world.js';
+import { BOOKING_TEST_ENV, localStart } from './booking-world.js';
 
 let ctx: TestApp;
 let shop: TestShop;
 const invalidated: string[] = [];
 
 before(async () => {
-  ctx = await startTestApp({ env: { RATE_LIMIT: 'off' } });
+  ctx = await startTestApp({ env: BOOKING_TEST_ENV });
   shop = await newShop(ctx, {
     services: [{ durationMinutes: 30 }, { durationMinutes: 30, depositCents: 1000 }],
   });

@@ -6,7 +6,7 @@ import { startTestApp, type TestApp } from '../support/build-app.js';
 import { newUser, type TestUser } from '../support/factory.js';
 import { type ApiClient, apiClient } from '../support/http.js';
 import { newShop, type TestShop } from '../support/shop-factory.js';
-import { localStart } from './booking-world.js';
+import { BOOKING_TEST_ENV, localStart } from './booking-world.js';
 
 let ctx: TestApp;
 let api: ApiClient;
@@ -14,7 +14,7 @@ let shop: TestShop;
 let clients: TestUser[];
 
 before(async () => {
-  ctx = await startTestApp({ env: { RATE_LIMIT: 'off' } });
+  ctx = await startTestApp({ env: BOOKING_TEST_ENV });
   api = apiClient(ctx.baseUrl);
   // 30 minutes and a 15-minute buffer: each booking keeps the chair 45 minutes.
   shop = await newShop(ctx, { barbers: 4, services: [{ durationMinutes: 30, bufferMinutes: 15 }] });

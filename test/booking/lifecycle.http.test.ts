@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from '../support/build-app.js';
 import { newUser, type TestUser } from '../support/factory.js';
 import { type ApiClient, apiClient, expectProblem } from '../support/http.js';
 import { newShop, type TestShop } from '../support/shop-factory.js';
-import { asApi, localStart } from './booking-world.js';
+import { asApi, BOOKING_TEST_ENV, localStart } from './booking-world.js';
 
 let ctx: TestApp;
 let api: ApiClient;
@@ -12,7 +12,7 @@ let shop: TestShop;
 let otherShop: TestShop;
 
 before(async () => {
-  ctx = await startTestApp({ env: { RATE_LIMIT: 'off' } });
+  ctx = await startTestApp({ env: BOOKING_TEST_ENV });
   api = apiClient(ctx.baseUrl);
   shop = await newShop(ctx, { barbers: 2, services: [{ durationMinutes: 30, priceCents: 4000 }] });
   otherShop = await newShop(ctx);
