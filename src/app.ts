@@ -144,6 +144,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const users = new UsersService(db, locationAccess, invalidations);
   const mfa = new MfaService(db, users, new MfaSecretBox(config.secrets.refreshToken));
   const email = deps.email ?? new CapturingEmailSender(app.log);
+  if (!deps.email && config.env === 'production') {
+    app.log.warn('no e-mail provider configured: reset and verification e-mails are captured, not delivered');
+  }
   app.decorate('emailSender', email);
   // Shared by all processes through Redis when configured; memory otherwise and while Redis is down.
   const limiter: RateLimiter = !config.rateLimit
