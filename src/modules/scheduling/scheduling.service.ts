@@ -183,7 +183,7 @@ export class SchedulingService {
     serviceId: string,
   ): Promise<BarberDayRow | undefined> {
     const cached = this.cache.row(barberId, date, serviceId);
-    if (cached) return cached;
+    if (cached && !(cached.holdsLapseAt !== null && cached.holdsLapseAt <= Date.now())) return cached;
     const key = `${barberId}|${date}|${serviceId}`;
     const pending = this.inflight.get(key);
     if (pending) return pending;
@@ -220,7 +220,8 @@ export class SchedulingService {
         end_time: isoAt(s.end, row.timezone),
       })),
     });
-    this.cache.storeAnswer(barberId, day, serviceId, { json, validUntil: listed.validUntil });
+    const validUntil = Math.min(listed.validUntil, row.holdsLapseAt ?? Number.POSITIVE_INFINITY);
+    this.cache.storeAnswer(barberId, day, serviceId, { json, validUntil });
     return json;
   }
 

@@ -29,6 +29,8 @@ export interface BarberDayRow {
   /** [start_ms, end_ms] pairs. */
   readonly timeOff: [number, number][];
   readonly appointments: [number, number][];
+  /** When the first live hold of the day lapses (epoch ms): the day changes then without a write. */
+  readonly holdsLapseAt: number | null;
   readonly service: ServiceOffering | null;
 }
 
@@ -70,6 +72,13 @@ SELECT r.location_id AS "locationId", r.is_active AS "barberActive", r.timezone,
            -- an appointment lasts under a day (720 min + 240 min buffer at most): bounds the index range
            AND a.start_time > r.day_start - interval '1 day' AND a.start_time < r.day_end
            AND a.busy_until > r.day_start) AS appointments,
+       (SELECT floor(EXTRACT(EPOCH FROM min(a.hold_expires_at)) * 1000)::float8
+          FROM appointments a
+         WHERE $6::boolean
+           AND a.location_id = r.location_id AND a.barber_id = r.barber_id
+           AND a.status = 'held' AND a.hold_expires_at > now()
+           AND a.start_time > r.day_start - interval '1 day' AND a.start_time < r.day_end
+           AND a.busy_until > r.day_start) AS "holdsLapseAt",
        (SELECT json_build_object(
                  'id', s.id,
                  'durationMinutes', COALESCE(bs.duration_minutes, s.duration_minutes),
