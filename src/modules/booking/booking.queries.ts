@@ -154,20 +154,23 @@ export interface ListFilters {
   limit: number;
 }
 
-// Holds are checkout state, not appointments: never listed.
+// Holds are checkout state, not appointments: never listed. The time bounds are written as
+// COALESCE(…) ranges rather than "$n IS NULL OR …" so that even a generic plan can seek the index.
 const FILTERS = `a.status <> 'held'
    AND ($5::uuid IS NULL OR a.location_id = $5)
    AND ($6::uuid IS NULL OR a.barber_id = $6)
    AND ($7::text IS NULL OR a.status = $7)
-   AND ($8::timestamptz IS NULL OR a.start_time >= $8)
-   AND ($9::timestamptz IS NULL OR a.start_time < $9)
+   AND a.start_time >= GREATEST(COALESCE($8::timestamptz, '-infinity'), COALESCE($10::timestamptz, '-infinity'))
+   AND a.start_time < COALESCE($9::timestamptz, 'infinity')
    AND ($10::timestamptz IS NULL OR (a.start_time, a.id) > ($10, $11::uuid))
  ORDER BY a.start_time, a.id LIMIT $12`;
 
 /**
- * A page ordered by (start_time, id): one branch per kind of scope, each an ordered index scan —
- * locations by appointments_location_time_idx, chairs by appointments_barber_time_idx, the caller's
- * client rows by clients_user_id_idx then appointments_client_time_idx — merged without duplicates.
+ * A page ordered by (start_time, id), merged without duplicates from one ordered, LIMITed index scan
+ * per scope: each location by appointments_location_time_idx (location_id, start_time), each chair
+ * likewise with the barber as a filter, each of the caller's client rows (clients_user_id_idx) by
+ * appointments_client_time_idx (location_id, client_id, start_time). A page reads about `limit` rows
+ * per scope, however large the table.
  */
 export async function listAppointments(
   db: Queryable,
@@ -178,15 +181,20 @@ export async function listAppointments(
     name: 'booking_list',
     text: `
 SELECT * FROM (
-  (SELECT ${A_COLUMNS} FROM appointments a WHERE a.location_id = ANY($1::uuid[]) AND ${FILTERS})
+  (SELECT page.* FROM unnest($1::uuid[]) AS s(location_id)
+     CROSS JOIN LATERAL (SELECT ${A_COLUMNS} FROM appointments a
+                          WHERE a.location_id = s.location_id AND ${FILTERS}) page)
   UNION
-  (SELECT ${A_COLUMNS} FROM appointments a
-    WHERE a.location_id = ANY($2::uuid[]) AND a.barber_id = ANY($3::uuid[]) AND ${FILTERS})
+  (SELECT page.* FROM unnest($2::uuid[], $3::uuid[]) AS s(location_id, barber_id)
+     CROSS JOIN LATERAL (SELECT ${A_COLUMNS} FROM appointments a
+                          WHERE a.location_id = s.location_id AND a.barber_id = s.barber_id
+                            AND ${FILTERS}) page)
   UNION
-  (SELECT ${A_COLUMNS} FROM appointments a
-    WHERE (a.location_id, a.client_id) IN (SELECT location_id, id FROM clients WHERE user_id = $4::uuid)
-      AND ${FILTERS})
-) page ORDER BY start_time, id LIMIT $12`,
+  (SELECT page.* FROM clients c
+     CROSS JOIN LATERAL (SELECT ${A_COLUMNS} FROM appointments a
+                          WHERE a.location_id = c.location_id AND a.client_id = c.id AND ${FILTERS}) page
+    WHERE c.user_id = $4::uuid)
+) merged ORDER BY start_time, id LIMIT $12`,
     values: [
       scope.locationIds,
       scope.chairs.map((c) => c.locationId),
