@@ -8,13 +8,17 @@ import { SchedulingService } from '../../src/modules/scheduling/scheduling.servi
 import { createInvalidationBus } from '../../src/platform/cache/invalidation-bus.js';
 import { AppError } from '../../src/platform/http/errors.js';
 import { startTestApp, type TestApp } from '../support/build-app.js';
+
+const QUIET = { MAX_EVENT_LOOP_DELAY_MS: '0' };
+
 import { newShop, type TestShop } from '../support/shop-factory.js';
 
 let ctx: TestApp;
 let scheduling: SchedulingService;
 
 before(async () => {
-  ctx = await startTestApp();
+  // These specifications are not about overload: a busy CI machine must not turn them into 503s.
+  ctx = await startTestApp({ env: QUIET });
   scheduling = new SchedulingService(ctx.db, new BarberDayCache(createInvalidationBus(undefined, '')));
 });
 after(() => ctx.close());

@@ -6,6 +6,9 @@
 // grid steps in elapsed minutes from the window's start instant, so a fall-back day offers its
 // repeated hour twice and a spring-forward day has no slot in the hour that does not exist.
 import { Temporal } from 'temporal-polyfill';
+import { instantOf, localDateOf } from './zone-time.js';
+
+export { instantOf, isoInZone, localDateOf } from './zone-time.js';
 
 const MINUTE = 60_000;
 
@@ -96,24 +99,6 @@ export function weekdayOf(date: string): number {
   return Temporal.PlainDate.from(date).dayOfWeek;
 }
 
-/** The local date (YYYY-MM-DD) of an instant in a time zone. */
-export function localDateOf(instant: number, timezone: string): string {
-  return Temporal.Instant.fromEpochMilliseconds(instant)
-    .toZonedDateTimeISO(timezone)
-    .toPlainDate()
-    .toString();
-}
-
-/** The instant a wall-clock minute of a date happens ('compatible': a skipped time moves forward). */
-export function instantOf(date: string, minute: number, timezone: string): number {
-  const day = Temporal.PlainDate.from(date).add({ days: Math.floor(minute / 1440) });
-  const m = minute % 1440;
-  return day.toZonedDateTime({
-    timeZone: timezone,
-    plainTime: new Temporal.PlainTime(Math.floor(m / 60), m % 60),
-  }).epochMilliseconds;
-}
-
 /** Windows as instants, sorted; a window that a DST gap swallows entirely disappears. */
 function windowInstants(day: BarberDay): { start: number; end: number }[] {
   return effectiveWindows(day)
@@ -139,8 +124,7 @@ function mergeBusy(busy: readonly BusyRange[]): { start: number; end: number }[]
 
 /** Days between today (local, at `now`) and the date; negative for past dates. */
 function daysAhead(date: string, timezone: string, now: number): number {
-  const today = Temporal.PlainDate.from(localDateOf(now, timezone));
-  return today.until(Temporal.PlainDate.from(date), { largestUnit: 'days' }).days;
+  return Math.round((Date.parse(date) - Date.parse(localDateOf(now, timezone))) / 86_400_000);
 }
 
 /**

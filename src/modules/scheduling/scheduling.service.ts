@@ -7,6 +7,7 @@ import {
   type BarberDay,
   type BookingRules,
   checkStart,
+  isoInZone,
   listAnyBarberSlots,
   listDaySlots,
   type SlotLength,
@@ -92,12 +93,6 @@ function listable(row: BarberDayRow): SlotLength | undefined {
   const s = row.service;
   if (!s || !row.barberActive || !s.isActive || !s.bookableOnline || !s.offered) return undefined;
   return { durationMinutes: s.durationMinutes, bufferMinutes: s.bufferMinutes };
-}
-
-function isoAt(instant: number, timezone: string): string {
-  return Temporal.Instant.fromEpochMilliseconds(instant)
-    .toZonedDateTimeISO(timezone)
-    .toString({ timeZoneName: 'never' });
 }
 
 export function parseDate(date: string): string {
@@ -216,8 +211,8 @@ export class SchedulingService {
       date: day,
       timezone: row.timezone,
       slots: listed.slots.map((s) => ({
-        start_time: isoAt(s.start, row.timezone),
-        end_time: isoAt(s.end, row.timezone),
+        start_time: isoInZone(s.start, day, row.timezone),
+        end_time: isoInZone(s.end, day, row.timezone),
       })),
     });
     const validUntil = Math.min(listed.validUntil, row.holdsLapseAt ?? Number.POSITIVE_INFINITY);
@@ -244,8 +239,8 @@ export class SchedulingService {
       date: day,
       timezone: location.timezone,
       slots: listed.slots.map((s) => ({
-        start_time: isoAt(s.start, location.timezone),
-        end_time: isoAt(s.end, location.timezone),
+        start_time: isoInZone(s.start, day, location.timezone),
+        end_time: isoInZone(s.end, day, location.timezone),
         barber_id: s.barberIds[0]!,
         barber_ids: [...s.barberIds],
       })),

@@ -1,0 +1,85 @@
+// Fast wall-clock ↔ instant conversions for the availability engine. Temporal is exact but slow (tens
+// of microseconds a call in the polyfill), and the cold availability path converts dozens of times a
+// request. Almost every day has one UTC offset throughout, so each (zone, date) is resolved with
+// Temporal once and memoised; on the rare day with a transition every conversion goes to Temporal.
+import { Temporal } from 'temporal-polyfill';
+
+const MINUTE = 60_000;
+const MEMO_LIMIT = 20_000;
+
+interface ZoneDay {
+  /** Date.UTC of the date at 00:00. */
+  readonly utcMidnight: number;
+  /** The offset (ms) when it holds all day, else null (a DST transition happens that day). */
+  readonly offset: number | null;
+  readonly offsetText: string;
+}
+
+const zoneDays = new Map<string, ZoneDay>();
+
+function offsetText(offsetMs: number): string {
+  const sign = offsetMs < 0 ? '-' : '+';
+  const minutes = Math.abs(offsetMs) / MINUTE;
+  return `${sign}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+function zoneDay(date: string, timezone: string): ZoneDay {
+  const key = `${timezone}|${date}`;
+  let day = zoneDays.get(key);
+  if (day) return day;
+  const plain = Temporal.PlainDate.from(date);
+  const start = plain.toZonedDateTime({ timeZone: timezone });
+  const end = plain.add({ days: 1 }).toZonedDateTime({ timeZone: timezone });
+  const offset = start.offsetNanoseconds / 1e6;
+  const uniform =
+    offset === end.offsetNanoseconds / 1e6 &&
+    end.epochMilliseconds - start.epochMilliseconds === 1440 * MINUTE;
+  day = {
+    utcMidnight: Date.UTC(plain.year, plain.month - 1, plain.day),
+    offset: uniform ? offset : null,
+    offsetText: offsetText(offset),
+  };
+  if (zoneDays.size >= MEMO_LIMIT) zoneDays.clear();
+  zoneDays.set(key, day);
+  return day;
+}
+
+/** The instant a wall-clock minute of a date happens ('compatible': a skipped time moves forward). */
+export function instantOf(date: string, minute: number, timezone: string): number {
+  const day = zoneDay(date, timezone);
+  if (day.offset !== null && minute <= 1440) return day.utcMidnight + minute * MINUTE - day.offset;
+  const plain = Temporal.PlainDate.from(date).add({ days: Math.floor(minute / 1440) });
+  const m = minute % 1440;
+  return plain.toZonedDateTime({
+    timeZone: timezone,
+    plainTime: new Temporal.PlainTime(Math.floor(m / 60), m % 60),
+  }).epochMilliseconds;
+}
+
+/** ISO 8601 with the zone's offset at that instant, e.g. 2026-03-08T09:00:00-04:00. */
+export function isoInZone(instant: number, date: string, timezone: string): string {
+  const day = zoneDay(date, timezone);
+  if (day.offset !== null) {
+    const local = instant + day.offset;
+    if (local >= day.utcMidnight && local < day.utcMidnight + 1440 * MINUTE) {
+      return new Date(local).toISOString().slice(0, 19) + day.offsetText;
+    }
+  }
+  return Temporal.Instant.fromEpochMilliseconds(instant)
+    .toZonedDateTimeISO(timezone)
+    .toString({ timeZoneName: 'never', smallestUnit: 'second' });
+}
+
+let today: { timezone: string; minute: number; date: string } | undefined;
+
+/** The local date (YYYY-MM-DD) of an instant in a time zone; `now` is memoised per minute. */
+export function localDateOf(instant: number, timezone: string): string {
+  const minute = Math.floor(instant / MINUTE);
+  if (today && today.minute === minute && today.timezone === timezone) return today.date;
+  const date = Temporal.Instant.fromEpochMilliseconds(instant)
+    .toZonedDateTimeISO(timezone)
+    .toPlainDate()
+    .toString();
+  today = { timezone, minute, date };
+  return date;
+}
