@@ -5,7 +5,7 @@ import { type AuthzCaller, type AuthzWorld, newAuthzWorld, runRouteAuthz } from 
 import { startTestApp, type TestApp } from '../support/build-app.js';
 import { newUser, type TestUser } from '../support/factory.js';
 import { type ApiClient, apiClient } from '../support/http.js';
-import { BOOKING_TEST_ENV, localStart } from './booking-world.js';
+import { BOOKING_TEST_ENV, localStart, plusMinutes } from './booking-world.js';
 
 let ctx: TestApp;
 let api: ApiClient;
@@ -137,5 +137,48 @@ test('POST /appointments for oneself and GET /appointments: anyone signed in', a
         { barber_id: world.barberId, service_id: serviceId, start_time: localStart(day++, '13:00') },
         { token: c.token },
       ),
+  });
+});
+
+test('client records (list, read, notes): the location staff and admins; others 404', async () => {
+  const { clientId } = await freshAppointment();
+  const staff = ['barber', 'receptionist', 'manager', 'owner', 'admin'] as const;
+  await runRouteAuthz({
+    world,
+    allowedRoles: staff,
+    request: (c) => api.get(`/api/v2/locations/${world.location.id}/clients`, { token: c.token }),
+  });
+  await runRouteAuthz({
+    world,
+    allowedRoles: staff,
+    request: (c) => api.get(`/api/v2/clients/${clientId}`, { token: c.token }),
+  });
+  await runRouteAuthz({
+    world,
+    allowedRoles: staff,
+    request: (c) => api.patch(`/api/v2/clients/${clientId}`, { notes: `by ${c.role}` }, { token: c.token }),
+  });
+});
+
+test('DELETE /appointments/holds/{id}: only the holder; everyone else is told there is no such hold', async () => {
+  // Day 2 is left free by the other tests: one half-hour hold per role from 09:00.
+  let slot = 0;
+  await runRouteAuthz({
+    world,
+    allowedRoles: ['client'],
+    expect: { barber: 404, receptionist: 404, manager: 404, owner: 404, admin: 404 },
+    request: async (c) => {
+      const hold = await api.post(
+        '/api/v2/appointments/holds',
+        {
+          barber_id: world.barberId,
+          service_id: serviceId,
+          start_time: plusMinutes(localStart(2, '09:00'), 30 * slot++),
+        },
+        { token: world.users.client.token },
+      );
+      assert.equal(hold.status, 201, hold.text);
+      return api.delete(`/api/v2/appointments/holds/${hold.body.id}`, { token: c.token });
+    },
   });
 });
