@@ -2,6 +2,7 @@
 // (each a user with a barber membership) with weekly hours, and services. Inserted directly (fast); the
 // shops module's own tests go through the real routes.
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_CANCELLATION_POLICY } from '../../src/modules/shops/shops.service.js';
 import type { TestApp } from './build-app.js';
 import { newUser, type TestUser } from './factory.js';
 
@@ -50,12 +51,6 @@ export interface TestShop {
 
 const EVERY_DAY_9_TO_5 = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '09:00', end: '17:00' }));
 
-export const DEFAULT_POLICY_TIERS = [
-  { min_hours_before: 48, refund_percent: 100, fee_cents: 0 },
-  { min_hours_before: 24, refund_percent: 50, fee_cents: 1000 },
-  { min_hours_before: 0, refund_percent: 0, fee_cents: 2500 },
-];
-
 function minutes(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
   return h! * 60 + m!;
@@ -91,8 +86,13 @@ export async function newShop(ctx: TestApp, options: ShopOptions = {}): Promise<
   ]);
   await db.query(
     `INSERT INTO cancellation_policies (location_id, tiers, no_show_fee_cents, first_time_full_refund_min_hours)
-     VALUES ($1, $2, 5000, 24)`,
-    [locationId, JSON.stringify(DEFAULT_POLICY_TIERS)],
+     VALUES ($1, $2, $3, $4)`,
+    [
+      locationId,
+      JSON.stringify(DEFAULT_CANCELLATION_POLICY.tiers),
+      DEFAULT_CANCELLATION_POLICY.noShowFeeCents,
+      DEFAULT_CANCELLATION_POLICY.firstTimeFullRefundMinHours,
+    ],
   );
 
   const services: TestShop['services'] = [];

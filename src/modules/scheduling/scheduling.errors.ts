@@ -3,7 +3,8 @@
 import { defineError } from '../../platform/http/errors.js';
 import type { UnbookableReason } from './availability.js';
 
-export const LocationNotFound = defineError('location-not-found', 404, 'Location not found');
+// A location is the shops module's: re-exported so scheduling's callers import one catalogue.
+export { LocationNotFound } from '../shops/shops.errors.js';
 export const BarberNotFound = defineError('barber-not-found', 404, 'Barber not found');
 export const ServiceNotFound = defineError('service-not-found', 404, 'Service not found');
 export const TimeOffNotFound = defineError('time-off-not-found', 404, 'Time off not found');
