@@ -483,3 +483,30 @@ test('the OpenAPI document lists the booking routes', async () => {
     assert.ok(doc.body.paths[path], `${path} is documented`);
   }
 });
+
+test('a retry returns the first response even after the appointment changed, and books nothing', async () => {
+  const client = await newUser(ctx);
+  const body = {
+    barber_id: shop.barbers[1]!.id,
+    service_id: shop.services[0]!.id,
+    start_time: localStart(12, '10:00'),
+  };
+  const headers = { 'idempotency-key': 'first-answer' };
+  const first = await api.post('/api/v2/appointments', body, { token: client.token, headers });
+  assert.equal(first.status, 201, first.text);
+  const cancelled = await api.post(
+    `/api/v2/appointments/${first.body.id}/cancel`,
+    {},
+    { token: client.token },
+  );
+  assert.equal(cancelled.body.status, 'cancelled');
+  // The slot is free again, yet the retry must not book it a second time.
+  const retry = await api.post('/api/v2/appointments', body, { token: client.token, headers });
+  assert.equal(retry.status, 201);
+  assert.deepEqual(retry.body, first.body);
+  const { rows } = await ctx.db.primary.query(
+    'SELECT count(*)::int AS n FROM appointments WHERE barber_id = $1 AND start_time = $2',
+    [body.barber_id, body.start_time],
+  );
+  assert.equal(rows[0].n, 1);
+});

@@ -88,6 +88,8 @@ export async function findLocationIdBySlug(db: Queryable, slug: string): Promise
 export interface StoredIdempotency {
   request_hash: Buffer;
   appointment_id: string;
+  /** The appointment as the first request returned it (JSON: instants are ISO strings). */
+  first_result: Record<string, unknown> | null;
 }
 
 /** Served by idempotency_keys_pkey. */
@@ -98,7 +100,8 @@ export async function findIdempotencyKey(
 ): Promise<StoredIdempotency | undefined> {
   const result = await db.query<StoredIdempotency>({
     name: 'booking_find_idempotency_key',
-    text: `SELECT request_hash, response_body->>'appointment_id' AS appointment_id
+    text: `SELECT request_hash, response_body->>'appointment_id' AS appointment_id,
+                  response_body->'appointment' AS first_result
              FROM idempotency_keys WHERE scope = $1 AND key = $2`,
     values: [scope, key],
   });

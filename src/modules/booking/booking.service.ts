@@ -22,7 +22,32 @@ import {
   findLocationIdBySlug,
 } from './booking.queries.js';
 import type { BookingBody, GuestBookingBody, HoldBody } from './booking.schemas.js';
-import { type AppointmentRow, type ClientRef, deleteHold, insertBooking, insertHold } from './booking.sql.js';
+import {
+  type AppointmentRow,
+  type ClientRef,
+  deleteHold,
+  insertBooking,
+  insertHold,
+  recordIdempotentResult,
+} from './booking.sql.js';
+
+const INSTANTS = [
+  'start_time',
+  'end_time',
+  'busy_until',
+  'hold_expires_at',
+  'payment_due_by',
+  'cancelled_at',
+  'created_at',
+  'updated_at',
+] as const;
+
+/** An appointment row stored as JSON, with its instants as Dates again. */
+function revive(json: Record<string, unknown>): AppointmentRow {
+  const row = { ...json } as Record<string, unknown>;
+  for (const field of INSTANTS) row[field] = row[field] === null ? null : new Date(row[field] as string);
+  return row as unknown as AppointmentRow;
+}
 
 /** What booking needs from scheduling (SchedulingService satisfies it). */
 export interface SchedulingPort {
@@ -231,6 +256,9 @@ export class BookingService {
         throw error;
       }
       if (row) {
+        if (r.idempotency) {
+          await recordIdempotentResult(db.primary, r.idempotency.scope, r.idempotency.key, row);
+        }
         await this.barberDayChanged(row, row.start_time, row.busy_until);
         return { appointment: row, replayed: false };
       }
@@ -251,6 +279,7 @@ export class BookingService {
     if (!stored.request_hash.equals(idem.hash)) {
       throw IdempotencyKeyReused('this Idempotency-Key was used with another request; use a new key');
     }
+    if (stored.first_result) return { appointment: revive(stored.first_result), replayed: true };
     const appointment = await findAppointmentWithParties(this.deps.db.primary, stored.appointment_id);
     if (!appointment) return undefined;
     return { appointment, replayed: true };

@@ -333,3 +333,22 @@ SELECT moved.* FROM moved LEFT JOIN (SELECT count(*) FROM tallied) t ON true`,
   });
   return result.rows[0];
 }
+
+/**
+ * Keeps the booking as the first request returned it, so a retry answers exactly that even if the
+ * appointment changed since. Best effort: without it a retry returns the appointment as it is now.
+ * Served by idempotency_keys_pkey.
+ */
+export async function recordIdempotentResult(
+  db: Queryable,
+  scope: string,
+  key: string,
+  appointment: AppointmentRow,
+): Promise<void> {
+  await db.query({
+    name: 'booking_record_idempotent_result',
+    text: `UPDATE idempotency_keys SET response_body = response_body || jsonb_build_object('appointment', $3::jsonb)
+            WHERE scope = $1 AND key = $2`,
+    values: [scope, key, JSON.stringify(appointment)],
+  });
+}
