@@ -3,15 +3,16 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { CapturingEmailSender } from '../../src/modules/notifications/email.js';
-import { startTestApp, type TestApp } from '../support/build-app.js';
+import type { TestApp } from '../support/build-app.js';
 import { type ApiClient, apiClient, expectProblem } from '../support/http.js';
+import { startAuthTestApp } from './auth-test-app.js';
 
 let ctx: TestApp;
 let api: ApiClient;
 let outbox: CapturingEmailSender;
 
 before(async () => {
-  ctx = await startTestApp({ env: { RATE_LIMIT: 'off' } });
+  ctx = await startAuthTestApp({ env: { RATE_LIMIT: 'off' } });
   api = apiClient(ctx.baseUrl);
   outbox = ctx.app.emailSender as CapturingEmailSender;
 });

@@ -3,8 +3,9 @@
 // financial class's MFA rule for owners.
 import { after, before, test } from 'node:test';
 import { type AuthzWorld, newAuthzWorld, runRouteAuthz, type SignedInRole } from '../support/authz.js';
-import { startTestApp, type TestApp } from '../support/build-app.js';
+import type { TestApp } from '../support/build-app.js';
 import { type ApiClient, apiClient } from '../support/http.js';
+import { startAuthTestApp } from './auth-test-app.js';
 
 let ctx: TestApp;
 let api: ApiClient;
@@ -22,7 +23,7 @@ const SIGNED_IN: SignedInRole[] = [
 ];
 
 before(async () => {
-  ctx = await startTestApp({
+  ctx = await startAuthTestApp({
     env: { RATE_LIMIT: 'off' },
     extend(app) {
       app.get('/api/v2/payments/authz-probe', { config: { routeClass: 'financial' } }, async () => ({

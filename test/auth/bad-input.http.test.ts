@@ -1,16 +1,17 @@
 // Bad input on every auth and profile route gets a 4xx problem document, never a 500 or a stack trace.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startTestApp, type TestApp } from '../support/build-app.js';
+import type { TestApp } from '../support/build-app.js';
 import { newUser } from '../support/factory.js';
 import { type ApiClient, apiClient } from '../support/http.js';
+import { startAuthTestApp } from './auth-test-app.js';
 
 let ctx: TestApp;
 let api: ApiClient;
 let token: string;
 
 before(async () => {
-  ctx = await startTestApp({ env: { RATE_LIMIT: 'off' } });
+  ctx = await startAuthTestApp({ env: { RATE_LIMIT: 'off' } });
   api = apiClient(ctx.baseUrl);
   token = (await newUser(ctx)).token;
 });

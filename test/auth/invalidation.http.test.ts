@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startTestApp, type TestApp } from '../support/build-app.js';
+import type { TestApp } from '../support/build-app.js';
 import { type ApiClient, apiClient, type HttpResponse } from '../support/http.js';
+import { startAuthTestApp } from './auth-test-app.js';
 
 let one: TestApp;
 let two: TestApp;
@@ -16,8 +17,8 @@ let api2: ApiClient;
 before(async () => {
   // One channel for both: the channel is named after REDIS_KEY_PREFIX.
   const env = { RATE_LIMIT: 'off', REDIS_KEY_PREFIX: `bbtest:shared-${randomBytes(4).toString('hex')}:` };
-  one = await startTestApp({ env });
-  two = await startTestApp({ env, databaseUrl: () => one.database.url });
+  one = await startAuthTestApp({ env });
+  two = await startAuthTestApp({ env, databaseUrl: () => one.database.url });
   api1 = apiClient(one.baseUrl);
   api2 = apiClient(two.baseUrl);
 });

@@ -3,14 +3,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
-import { startTestApp, type TestApp } from '../support/build-app.js';
+import type { TestApp } from '../support/build-app.js';
 import { type ApiClient, apiClient, expectProblem } from '../support/http.js';
+import { startAuthTestApp } from './auth-test-app.js';
 
 let ctx: TestApp;
 let api: ApiClient;
 
 before(async () => {
-  ctx = await startTestApp({
+  ctx = await startAuthTestApp({
     env: { RATE_LIMIT: 'off' },
     extend(app) {
       // A stand-in financial route: the class's hooks are what is under test.

@@ -7,8 +7,9 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { startTestApp, type TestApp } from '../support/build-app.js';
+import type { TestApp } from '../support/build-app.js';
 import { expectProblem, type HttpResponse } from '../support/http.js';
+import { startAuthTestApp } from './auth-test-app.js';
 
 function post(
   ctx: TestApp,
@@ -74,7 +75,7 @@ function expectRateLimited(response: HttpResponse, limit: number) {
 }
 
 test('login: the 11th attempt in a minute from one IP answers 429 with Retry-After and RateLimit headers', async () => {
-  const ctx = await startTestApp();
+  const ctx = await startAuthTestApp();
   try {
     assert.ok(ctx.redis, 'this test needs the local Redis');
     await awayFromWindowEdge();
@@ -103,7 +104,7 @@ test('login: the 11th attempt in a minute from one IP answers 429 with Retry-Aft
 });
 
 test('login: the 11th attempt on one account in a minute answers 429, whatever the IP', async () => {
-  const ctx = await startTestApp();
+  const ctx = await startAuthTestApp();
   try {
     await awayFromWindowEdge();
     const email = 'target@example.test'; // no such account: the answer must not tell
@@ -133,7 +134,7 @@ test('login: the 11th attempt on one account in a minute answers 429, whatever t
 });
 
 test('when Redis fails, limits are counted in memory and requests are still answered', async () => {
-  const ctx = await startTestApp({ extend: probe });
+  const ctx = await startAuthTestApp({ extend: probe });
   try {
     assert.ok(ctx.redis);
     await awayFromWindowEdge();
@@ -150,7 +151,7 @@ test('when Redis fails, limits are counted in memory and requests are still answ
 });
 
 test('without Redis, the memory limiter applies the same limits', async () => {
-  const ctx = await startTestApp({ extend: probe, redis: false });
+  const ctx = await startAuthTestApp({ extend: probe, redis: false });
   try {
     await awayFromWindowEdge();
     for (let i = 0; i < 5; i++) assert.equal((await post(ctx, '/api/v2/test/limited', {})).status, 200);
@@ -161,7 +162,7 @@ test('without Redis, the memory limiter applies the same limits', async () => {
 });
 
 test('RATE_LIMIT=off disables every limit', async () => {
-  const ctx = await startTestApp({ extend: probe, env: { RATE_LIMIT: 'off' } });
+  const ctx = await startAuthTestApp({ extend: probe, env: { RATE_LIMIT: 'off' } });
   try {
     for (let i = 0; i < 12; i++) {
       const response = await post(ctx, '/api/v2/test/limited', {});
@@ -178,7 +179,7 @@ const classProbe = (app: FastifyInstance) => {
 };
 
 test('RATE_LIMITS overrides a class limit', async () => {
-  const ctx = await startTestApp({ extend: classProbe, env: { RATE_LIMITS: 'public=3, booking=50' } });
+  const ctx = await startAuthTestApp({ extend: classProbe, env: { RATE_LIMITS: 'public=3, booking=50' } });
   try {
     await awayFromWindowEdge();
     for (let i = 0; i < 3; i++) assert.equal((await post(ctx, '/api/v2/test/public', {})).status, 200);
@@ -198,7 +199,7 @@ test('a malformed RATE_LIMITS stops start-up with a clear message', () => {
 });
 
 test('behind a trusted proxy, each forwarded client IP has its own budget', async () => {
-  const ctx = await startTestApp({
+  const ctx = await startAuthTestApp({
     extend: classProbe,
     env: { RATE_LIMITS: 'public=2', TRUST_PROXY: '127.0.0.1' },
   });

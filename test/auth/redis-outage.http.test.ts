@@ -5,9 +5,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startTestApp, type TestApp } from '../support/build-app.js';
+import type { TestApp } from '../support/build-app.js';
 import { type ApiClient, apiClient, type HttpResponse } from '../support/http.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { startAuthTestApp } from './auth-test-app.js';
 
 let proxy: TcpProxy;
 let redisCut = false;
@@ -24,8 +25,8 @@ before(async () => {
   process.env['REDIS_URL'] = `redis://127.0.0.1:${proxy.port}`;
   const env = { REDIS_KEY_PREFIX: `bbtest:outage-${randomBytes(4).toString('hex')}:` };
   try {
-    one = await startTestApp({ env });
-    two = await startTestApp({ env, databaseUrl: () => one.database.url });
+    one = await startAuthTestApp({ env });
+    two = await startAuthTestApp({ env, databaseUrl: () => one.database.url });
   } finally {
     if (original === undefined) delete process.env['REDIS_URL'];
     else process.env['REDIS_URL'] = original;

@@ -2,14 +2,15 @@
 // whole family → logout; logout everywhere; password change ending the other sessions.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startTestApp, type TestApp } from '../support/build-app.js';
+import type { TestApp } from '../support/build-app.js';
 import { type ApiClient, apiClient, expectProblem } from '../support/http.js';
+import { startAuthTestApp } from './auth-test-app.js';
 
 let ctx: TestApp;
 let api: ApiClient;
 
 before(async () => {
-  ctx = await startTestApp({ env: { RATE_LIMIT: 'off' } });
+  ctx = await startAuthTestApp({ env: { RATE_LIMIT: 'off' } });
   api = apiClient(ctx.baseUrl);
 });
 after(() => ctx.close());
