@@ -138,6 +138,13 @@ export async function runSoak(
   const base = avg(after.slice(0, 3));
   const end = avg(after.slice(-3));
   const growth = after.length >= 6 ? (end - base) / base : Number.NaN;
+  // Shown beside the verdict: a curve that flattens (caches full, heap at its working size) reads
+  // differently from one that keeps climbing, whatever the first minute did.
+  const secondHalf = samples.filter((s) => s.t >= options.soakSeconds / 2);
+  const lateGrowth =
+    secondHalf.length >= 6
+      ? (avg(secondHalf.slice(-3)) - avg(secondHalf.slice(0, 3))) / avg(secondHalf.slice(0, 3))
+      : Number.NaN;
   const errors = samples.reduce((n, s) => n + s.errors5xx, 0);
   const failures: string[] = [];
   if (!(growth < GROWTH_TARGET))
@@ -169,7 +176,7 @@ export async function runSoak(
     warmup,
   );
   const svgPath = path.join(projectRoot, 'bench', 'results', 'soak.svg');
-  const summary = `RSS after warm-up ${base.toFixed(1)} MiB → at the end ${end.toFixed(1)} MiB: growth ${(growth * 100).toFixed(1)} % (target < 10 %). ${errors} 5xx/transport errors. Mean ${(samples.reduce((n, s) => n + s.rps, 0) / Math.max(samples.length, 1)).toFixed(0)} req/s.`;
+  const summary = `RSS after warm-up ${base.toFixed(1)} MiB → at the end ${end.toFixed(1)} MiB: growth ${(growth * 100).toFixed(1)} % (target < 10 %); over the second half ${(lateGrowth * 100).toFixed(1)} %. ${errors} 5xx/transport errors. Mean ${(samples.reduce((n, s) => n + s.rps, 0) / Math.max(samples.length, 1)).toFixed(0)} req/s.`;
   const files = writeReport({
     name: 'soak',
     startedAt,
@@ -182,7 +189,7 @@ export async function runSoak(
     sections: [
       { title: 'Memory over the soak', markdown: `${summary}\n\n![RSS and p99 over time](soak.svg)` },
     ],
-    data: { samples, warmupSeconds: warmup, growth },
+    data: { samples, warmupSeconds: warmup, growth, lateGrowth },
     failures,
     warnings: [],
   });
