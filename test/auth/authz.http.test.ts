@@ -2,7 +2,7 @@
 // caller's own account (every signed-in role, nobody else), platform operations (admins only) and the
 // financial class's MFA rule for owners.
 import { after, before, test } from 'node:test';
-import { type AuthzWorld, newAuthzWorld, runRouteAuthz, type SignedInRole } from '../support/authz.js';
+import { type AuthzWorld, newAuthzWorld, runRouteAuthz, SIGNED_IN_ROLES } from '../support/authz.js';
 import type { TestApp } from '../support/build-app.js';
 import { type ApiClient, apiClient } from '../support/http.js';
 import { startAuthTestApp } from './auth-test-app.js';
@@ -11,16 +11,6 @@ let ctx: TestApp;
 let api: ApiClient;
 let world: AuthzWorld;
 let worldWithMfa: AuthzWorld;
-
-const SIGNED_IN: SignedInRole[] = [
-  'client',
-  'barber',
-  'receptionist',
-  'manager',
-  'owner',
-  'other_owner',
-  'admin',
-];
 
 before(async () => {
   ctx = await startAuthTestApp({
@@ -49,7 +39,7 @@ const accountRoutes = [
 
 for (const [name, call] of accountRoutes) {
   test(`${name}: every signed-in user for themself, nobody anonymous`, async () => {
-    await runRouteAuthz({ world, allowedRoles: SIGNED_IN, request: (caller) => call(caller.token) });
+    await runRouteAuthz({ world, allowedRoles: SIGNED_IN_ROLES, request: (caller) => call(caller.token) });
   });
 }
 
@@ -57,7 +47,7 @@ test('POST /auth/change-password: signed-in users only (a wrong current password
   await runRouteAuthz({
     world,
     allowedRoles: [],
-    expect: Object.fromEntries(SIGNED_IN.map((role) => [role, 403])),
+    expect: Object.fromEntries(SIGNED_IN_ROLES.map((role) => [role, 403])),
     request: (caller) =>
       api.post(
         '/api/v2/auth/change-password',
@@ -85,7 +75,7 @@ test('financial class: owners without MFA are refused with 403, everyone signed 
   });
   await runRouteAuthz({
     world: worldWithMfa,
-    allowedRoles: SIGNED_IN,
+    allowedRoles: SIGNED_IN_ROLES,
     request: (caller) => api.get('/api/v2/payments/authz-probe', { token: caller.token }),
   });
 });
@@ -93,7 +83,7 @@ test('financial class: owners without MFA are refused with 403, everyone signed 
 test('POST /auth/logout-all: every signed-in user, nobody anonymous (run last: it ends the sessions)', async () => {
   await runRouteAuthz({
     world,
-    allowedRoles: SIGNED_IN,
+    allowedRoles: SIGNED_IN_ROLES,
     request: (caller) => api.post('/api/v2/auth/logout-all', undefined, { token: caller.token }),
   });
 });

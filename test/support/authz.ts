@@ -20,6 +20,10 @@ export const AUTHZ_ROLES = [
 ] as const;
 export type AuthzRole = (typeof AUTHZ_ROLES)[number];
 export type SignedInRole = Exclude<AuthzRole, 'anonymous'>;
+/** Every role but anonymous: `allowedRoles` of a route any signed-in user may call. */
+export const SIGNED_IN_ROLES: readonly SignedInRole[] = AUTHZ_ROLES.filter(
+  (role): role is SignedInRole => role !== 'anonymous',
+);
 
 export interface AuthzLocation {
   id: string;
