@@ -366,3 +366,40 @@ describe('barbers, services and offerings', () => {
     );
   });
 });
+
+test('service and barber lists are keyset pages: limit, cursor → next_cursor', async () => {
+  const owner = await newUser(ctx);
+  const location = await createLocation(owner);
+  const token = owner.token;
+  for (const name of ['Cut C', 'Cut A', 'Cut B']) {
+    await api.post(
+      `/api/v2/locations/${location.id}/services`,
+      { name, duration_minutes: 30, price_cents: 1000 },
+      { token },
+    );
+  }
+  const first = await api.get(`/api/v2/locations/${location.id}/services?limit=2`, { token });
+  assert.deepEqual(
+    first.body.items.map((s: { name: string }) => s.name),
+    ['Cut A', 'Cut B'],
+  );
+  assert.equal(typeof first.body.next_cursor, 'string');
+  const second = await api.get(
+    `/api/v2/public/locations/${location.slug}/services?limit=2&cursor=${first.body.next_cursor}`,
+  );
+  assert.deepEqual(
+    second.body.items.map((s: { name: string }) => s.name),
+    ['Cut C'],
+  );
+  assert.equal(second.body.next_cursor, null);
+  expectProblem(
+    await api.get(`/api/v2/locations/${location.id}/barbers?cursor=garbage`, { token }),
+    422,
+    'validation-failed',
+  );
+  expectProblem(
+    await api.get(`/api/v2/locations/${location.id}/barbers?limit=0`, { token }),
+    422,
+    'validation-failed',
+  );
+});

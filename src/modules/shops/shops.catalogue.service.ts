@@ -11,6 +11,7 @@ import type { SchedulingService } from '../scheduling/scheduling.service.js';
 import { type LocationAccess, MANAGERS, STAFF } from './location-access.js';
 import * as catalogue from './shops.catalogue.sql.js';
 import { BarberExists, DepositExceedsPrice, LocationNotFound, UserNotFound } from './shops.errors.js';
+import { decodeCursor, type PageRequest, pageOf } from './shops.pages.js';
 import * as sql from './shops.sql.js';
 
 export class CatalogueService {
@@ -49,9 +50,29 @@ export class CatalogueService {
     }
   }
 
-  async barbers(auth: AuthContext, locationId: string) {
+  async barbers(auth: AuthContext, locationId: string, page: PageRequest) {
     await this.access.require(auth, locationId, STAFF);
-    return catalogue.findBarbers(this.db.primary, locationId, false);
+    return this.barberPage(locationId, page, false);
+  }
+
+  private async barberPage(locationId: string, page: PageRequest, activeOnly: boolean) {
+    const after = decodeCursor(page.cursor);
+    const rows = await catalogue.findBarbers(this.db.replica, locationId, {
+      activeOnly,
+      limit: page.limit,
+      after,
+    });
+    return pageOf(rows, page.limit, (r) => ({ name: r.display_name, id: r.id }));
+  }
+
+  private async servicePage(locationId: string, page: PageRequest, publicOnly: boolean) {
+    const after = decodeCursor(page.cursor);
+    const rows = await catalogue.findServices(this.db.replica, locationId, {
+      publicOnly,
+      limit: page.limit,
+      after,
+    });
+    return pageOf(rows, page.limit, (r) => ({ name: r.name, id: r.id }));
   }
 
   async updateBarber(
@@ -100,9 +121,9 @@ export class CatalogueService {
     });
   }
 
-  async services(auth: AuthContext, locationId: string) {
+  async services(auth: AuthContext, locationId: string, page: PageRequest) {
     await this.access.require(auth, locationId, STAFF);
-    return catalogue.findServices(this.db.primary, locationId, false);
+    return this.servicePage(locationId, page, false);
   }
 
   async updateService(
@@ -127,13 +148,13 @@ export class CatalogueService {
   }
 
   /** Active services bookable online (public listing). */
-  async publicServices(location: { id: string }) {
-    return catalogue.findServices(this.db.replica, location.id, true);
+  async publicServices(location: { id: string }, page: PageRequest) {
+    return this.servicePage(location.id, page, true);
   }
 
   /** Active barbers (public listing). */
-  async publicBarbers(location: { id: string }) {
-    return catalogue.findBarbers(this.db.replica, location.id, true);
+  async publicBarbers(location: { id: string }, page: PageRequest) {
+    return this.barberPage(location.id, page, true);
   }
 
   /** The barber's location once the caller may see (or, with `write`, change) their offerings. */

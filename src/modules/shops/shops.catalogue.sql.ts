@@ -27,13 +27,18 @@ export async function insertBarber(
   return result.rows[0]!;
 }
 
-/** Served by barbers_pkey (location_id, id). */
-export async function findBarbers(db: Queryable, locationId: string, activeOnly: boolean) {
+/** A page by (display_name, id). Served by barbers_pkey (location_id, id), then a sort of one shop's barbers. */
+export async function findBarbers(
+  db: Queryable,
+  locationId: string,
+  page: { activeOnly: boolean; limit: number; after?: { name: string; id: string } | undefined },
+) {
   const result = await db.query<BarberRow>({
     name: 'shops_barbers',
     text: `SELECT ${BARBER_COLUMNS} FROM barbers WHERE location_id = $1 AND (is_active OR NOT $2)
-            ORDER BY display_name, id LIMIT 500`,
-    values: [locationId, activeOnly],
+              AND ($3::text IS NULL OR (display_name, id) > ($3, $4::uuid))
+            ORDER BY display_name, id LIMIT $5`,
+    values: [locationId, page.activeOnly, page.after?.name ?? null, page.after?.id ?? null, page.limit + 1],
   });
   return result.rows;
 }
@@ -100,13 +105,19 @@ export async function insertService(
   return result.rows[0]!;
 }
 
-/** Served by services_pkey (location_id, id). */
-export async function findServices(db: Queryable, locationId: string, publicOnly: boolean) {
+/** A page by (name, id). Served by services_pkey (location_id, id), then a sort of one shop's services. */
+export async function findServices(
+  db: Queryable,
+  locationId: string,
+  page: { publicOnly: boolean; limit: number; after?: { name: string; id: string } | undefined },
+) {
   const result = await db.query<ServiceRow>({
     name: 'shops_services',
     text: `SELECT ${SERVICE_COLUMNS} FROM services
-            WHERE location_id = $1 AND ((is_active AND bookable_online) OR NOT $2) ORDER BY name, id LIMIT 500`,
-    values: [locationId, publicOnly],
+            WHERE location_id = $1 AND ((is_active AND bookable_online) OR NOT $2)
+              AND ($3::text IS NULL OR (name, id) > ($3, $4::uuid))
+            ORDER BY name, id LIMIT $5`,
+    values: [locationId, page.publicOnly, page.after?.name ?? null, page.after?.id ?? null, page.limit + 1],
   });
   return result.rows;
 }

@@ -8,9 +8,11 @@ import {
   items,
   Offering,
   OfferingsInput,
+  PageQuery,
   PublicBarber,
   PublicLocation,
   PublicService,
+  page,
   SlugParams,
 } from './shops.schemas.js';
 import type { ShopsService } from './shops.service.js';
@@ -30,18 +32,22 @@ export const publicShopsRoutes: FastifyPluginAsyncTypebox<{
 
   app.get(
     '/:slug/services',
-    { config, schema: { tags, params: SlugParams, response: { 200: items(PublicService) } } },
-    async (request) => ({
-      items: await catalogue.publicServices(await shops.publicLocation(request.params.slug)),
-    }),
+    {
+      config,
+      schema: { tags, params: SlugParams, querystring: PageQuery, response: { 200: page(PublicService) } },
+    },
+    async (request) =>
+      catalogue.publicServices(await shops.publicLocation(request.params.slug), request.query),
   );
 
   app.get(
     '/:slug/barbers',
-    { config, schema: { tags, params: SlugParams, response: { 200: items(PublicBarber) } } },
-    async (request) => ({
-      items: await catalogue.publicBarbers(await shops.publicLocation(request.params.slug)),
-    }),
+    {
+      config,
+      schema: { tags, params: SlugParams, querystring: PageQuery, response: { 200: page(PublicBarber) } },
+    },
+    async (request) =>
+      catalogue.publicBarbers(await shops.publicLocation(request.params.slug), request.query),
   );
 };
 

@@ -14,6 +14,8 @@ import {
   LocationPatch,
   Member,
   MemberCreate,
+  PageQuery,
+  page,
   Service,
   ServiceCreate,
   ServicePatch,
@@ -102,8 +104,17 @@ export const shopsRoutes: FastifyPluginAsyncTypebox<{
 
   app.get(
     '/:id/barbers',
-    { config, schema: { tags, security, params: LocationParams, response: { 200: items(Barber) } } },
-    async (request) => ({ items: await catalogue.barbers(requireAuth(request.auth), request.params.id) }),
+    {
+      config,
+      schema: {
+        tags,
+        security,
+        params: LocationParams,
+        querystring: PageQuery,
+        response: { 200: page(Barber) },
+      },
+    },
+    async (request) => catalogue.barbers(requireAuth(request.auth), request.params.id, request.query),
   );
 
   app.patch(
@@ -141,8 +152,17 @@ export const shopsRoutes: FastifyPluginAsyncTypebox<{
 
   app.get(
     '/:id/services',
-    { config, schema: { tags, security, params: LocationParams, response: { 200: items(Service) } } },
-    async (request) => ({ items: await catalogue.services(requireAuth(request.auth), request.params.id) }),
+    {
+      config,
+      schema: {
+        tags,
+        security,
+        params: LocationParams,
+        querystring: PageQuery,
+        response: { 200: page(Service) },
+      },
+    },
+    async (request) => catalogue.services(requireAuth(request.auth), request.params.id, request.query),
   );
 
   app.patch(

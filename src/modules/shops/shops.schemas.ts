@@ -197,3 +197,11 @@ export const Offering = Type.Object({
 
 export const items = <T extends Parameters<typeof Type.Array>[0]>(schema: T) =>
   Type.Object({ items: Type.Array(schema) });
+
+export const page = <T extends Parameters<typeof Type.Array>[0]>(schema: T) =>
+  Type.Object({ items: Type.Array(schema), next_cursor: Type.Union([Type.String(), Type.Null()]) });
+
+export const PageQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  cursor: Type.Optional(Type.String({ maxLength: 512 })),
+});
