@@ -1,6 +1,7 @@
 // The authorisation matrix of the routes this module owns or guards, through runRouteAuthz: the
 // caller's own account (every signed-in role, nobody else), platform operations (admins only) and the
 // financial class's MFA rule for owners.
+import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type AuthzWorld, newAuthzWorld, runRouteAuthz, SIGNED_IN_ROLES } from '../support/authz.js';
 import type { TestApp } from '../support/build-app.js';
@@ -86,4 +87,17 @@ test('POST /auth/logout-all: every signed-in user, nobody anonymous (run last: i
     allowedRoles: SIGNED_IN_ROLES,
     request: (caller) => api.post('/api/v2/auth/logout-all', undefined, { token: caller.token }),
   });
+});
+
+test('GET /auth/me shows the admin flag and the memberships, each {location_id, role}', async () => {
+  const owner = await api.get('/api/v2/auth/me', { token: worldWithMfa.users.owner.token });
+  assert.equal(owner.status, 200);
+  assert.equal(owner.body.is_admin, false);
+  assert.equal(owner.body.mfa_enabled, true);
+  assert.deepEqual(owner.body.memberships, [{ location_id: worldWithMfa.location.id, role: 'owner' }]);
+  const barber = await api.get('/api/v2/auth/me', { token: worldWithMfa.users.barber.token });
+  assert.deepEqual(barber.body.memberships, [{ location_id: worldWithMfa.location.id, role: 'barber' }]);
+  const admin = await api.get('/api/v2/auth/me', { token: worldWithMfa.users.admin.token });
+  assert.equal(admin.body.is_admin, true);
+  assert.deepEqual(admin.body.memberships, []);
 });
