@@ -55,9 +55,10 @@ export class CatalogueService {
     return this.barberPage(locationId, page, false);
   }
 
+  /** Public lists may read the replica; staff read their own writes back from the primary. */
   private async barberPage(locationId: string, page: PageRequest, activeOnly: boolean) {
     const after = decodeCursor(page.cursor);
-    const rows = await catalogue.findBarbers(this.db.replica, locationId, {
+    const rows = await catalogue.findBarbers(activeOnly ? this.db.replica : this.db.primary, locationId, {
       activeOnly,
       limit: page.limit,
       after,
@@ -67,7 +68,7 @@ export class CatalogueService {
 
   private async servicePage(locationId: string, page: PageRequest, publicOnly: boolean) {
     const after = decodeCursor(page.cursor);
-    const rows = await catalogue.findServices(this.db.replica, locationId, {
+    const rows = await catalogue.findServices(publicOnly ? this.db.replica : this.db.primary, locationId, {
       publicOnly,
       limit: page.limit,
       after,
