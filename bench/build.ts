@@ -4,7 +4,7 @@
 // checkout of one commit) the tree is built in place. The snapshot's own
 // compiled migrate() creates the schema, so data set and server always agree on the migrations.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -66,6 +66,9 @@ export async function buildService(
       if (!existsSync(path.join(root, 'node_modules')))
         symlinkSync(path.join(projectRoot, 'node_modules'), path.join(root, 'node_modules'));
       npmBuild(root, log);
+      // A HEAD snapshot is reused by later runs of the same commit; a working-tree copy is not.
+      const snapshot = root;
+      if (workingTree) process.once('exit', () => rmSync(snapshot, { recursive: true, force: true }));
     }
   }
   const entry = path.join(root, 'dist', 'src', 'main.js');

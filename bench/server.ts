@@ -3,7 +3,7 @@
 // every worker from /proc.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -107,7 +107,14 @@ export async function startService(entry: string, options: ServerOptions): Promi
       : {}),
     ...options.env,
   };
-  return startProcess([...(options.nodeFlags ?? []), entry], env, port);
+  const server = await startProcess([...(options.nodeFlags ?? []), entry], env, port);
+  return {
+    ...server,
+    async stop() {
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function startProcess(
