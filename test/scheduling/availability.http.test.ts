@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from '../support/build-app.js';
 
 const QUIET = { MAX_EVENT_LOOP_DELAY_MS: '0' };
 
+import { newUser } from '../support/factory.js';
 import { type ApiClient, apiClient, expectProblem } from '../support/http.js';
 import { newShop } from '../support/shop-factory.js';
 
@@ -212,4 +213,32 @@ test('a date past the horizon or in the past lists nothing', async () => {
   assert.deepEqual((await api.get(q(daysFromNow(8, 'America/New_York')))).body.slots, []);
   assert.deepEqual((await api.get(q(daysFromNow(-1, 'America/New_York')))).body.slots, []);
   assert.equal((await api.get(q(daysFromNow(7, 'America/New_York')))).body.slots.length, 31); // 09:00 … 16:30 every 15 minutes
+});
+
+test('every listed slot can be booked in turn, and each booking leaves the listing at once', async () => {
+  const shop = await newShop(ctx, {
+    slotIntervalMinutes: 30,
+    services: [{ durationMinutes: 45, bufferMinutes: 15 }],
+    hours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '09:00', end: '12:00' })),
+  });
+  const client = await newUser(ctx);
+  const date = daysFromNow(4, 'America/New_York');
+  const path = `/api/v2/appointments/availability?barber_id=${shop.barbers[0]!.id}&date=${date}&service_id=${shop.services[0]!.id}`;
+  const listed = (await api.get(path)).body.slots as { start_time: string }[];
+  assert.deepEqual(
+    listed.map((s) => s.start_time.slice(11, 16)),
+    ['09:00', '09:30', '10:00', '10:30', '11:00'],
+  );
+  const booked: string[] = [];
+  // 1. Book the first slot still listed, 2. re-list (the cache must drop the day), until none is left.
+  for (let slots = listed; slots.length > 0; slots = (await api.get(path)).body.slots) {
+    const res = await api.post(
+      '/api/v2/appointments',
+      { barber_id: shop.barbers[0]!.id, service_id: shop.services[0]!.id, start_time: slots[0]!.start_time },
+      { token: client.token },
+    );
+    assert.equal(res.status, 201, res.text);
+    booked.push(slots[0]!.start_time.slice(11, 16));
+  }
+  assert.deepEqual(booked, ['09:00', '10:00', '11:00']);
 });
