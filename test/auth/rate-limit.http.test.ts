@@ -214,3 +214,37 @@ test('behind a trusted proxy, each forwarded client IP has its own budget', asyn
     await ctx.close();
   }
 });
+
+test('a large limit is counted locally first, and the count lands in Redis for every process', async () => {
+  const ctx = await startAuthTestApp({ extend: classProbe, env: { RATE_LIMITS: 'public=30' } });
+  try {
+    assert.ok(ctx.redis);
+    await awayFromWindowEdge();
+    for (let i = 0; i < 30; i++) assert.equal((await post(ctx, '/api/v2/test/public', {})).status, 200);
+    expectRateLimited(await post(ctx, '/api/v2/test/public', {}), 30);
+    const [key] = await ctx.redis.keys(`${ctx.config.redisKeyPrefix}rl:public:*`);
+    assert.ok(key, 'a counter in Redis');
+    let stored = 0;
+    for (let i = 0; i < 100 && stored < 30; i++) {
+      stored = Number(await ctx.redis.get(key.slice(ctx.config.redisKeyPrefix.length)));
+      if (stored < 30) await sleep(20);
+    }
+    assert.equal(stored, 30);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('with Redis failing, a large limit is still enforced, in memory', async () => {
+  const ctx = await startAuthTestApp({ extend: classProbe, env: { RATE_LIMITS: 'public=30' } });
+  try {
+    assert.ok(ctx.redis);
+    await awayFromWindowEdge();
+    assert.equal((await post(ctx, '/api/v2/test/public', {})).status, 200);
+    ctx.redis.disconnect();
+    for (let i = 0; i < 29; i++) assert.equal((await post(ctx, '/api/v2/test/public', {})).status, 200);
+    expectRateLimited(await post(ctx, '/api/v2/test/public', {}), 30);
+  } finally {
+    await ctx.close();
+  }
+});
