@@ -62,23 +62,7 @@ SELECT r.location_id AS "locationId", r.is_active AS "barberActive", r.timezone,
           FROM time_off t
          WHERE t.location_id = r.location_id AND t.barber_id = r.barber_id
            AND tstzrange(t.start_time, t.end_time) && tstzrange(r.day_start, r.day_end)) AS "timeOff",
-       (SELECT COALESCE(json_agg(json_build_array(
-                 floor(EXTRACT(EPOCH FROM a.start_time) * 1000)::bigint,
-                 floor(EXTRACT(EPOCH FROM a.busy_until) * 1000)::bigint)), '[]')
-          FROM appointments a
-         WHERE $6::boolean
-           AND a.location_id = r.location_id AND a.barber_id = r.barber_id
-           AND a.status <> 'cancelled' AND (a.status <> 'held' OR a.hold_expires_at > now())
-           -- an appointment lasts under a day (720 min + 240 min buffer at most): bounds the index range
-           AND a.start_time > r.day_start - interval '1 day' AND a.start_time < r.day_end
-           AND a.busy_until > r.day_start) AS appointments,
-       (SELECT floor(EXTRACT(EPOCH FROM min(a.hold_expires_at)) * 1000)::float8
-          FROM appointments a
-         WHERE $6::boolean
-           AND a.location_id = r.location_id AND a.barber_id = r.barber_id
-           AND a.status = 'held' AND a.hold_expires_at > now()
-           AND a.start_time > r.day_start - interval '1 day' AND a.start_time < r.day_end
-           AND a.busy_until > r.day_start) AS "holdsLapseAt",
+       COALESCE(ap.busy, '[]') AS appointments, ap.lapse AS "holdsLapseAt",
        (SELECT json_build_object(
                  'id', s.id,
                  'durationMinutes', COALESCE(bs.duration_minutes, s.duration_minutes),
@@ -93,7 +77,22 @@ SELECT r.location_id AS "locationId", r.is_active AS "barberActive", r.timezone,
           LEFT JOIN barber_services bs
             ON bs.location_id = s.location_id AND bs.barber_id = r.barber_id AND bs.service_id = s.id
          WHERE s.location_id = r.location_id AND s.id = $2) AS service
-  FROM r`;
+  FROM r
+  -- One scan of appointments_barber_time_idx gives both the busy ranges and when the first live hold
+  -- lapses (hold_expires_at is null for every status but 'held').
+  LEFT JOIN LATERAL (
+    SELECT json_agg(json_build_array(
+             floor(EXTRACT(EPOCH FROM a.start_time) * 1000)::bigint,
+             floor(EXTRACT(EPOCH FROM a.busy_until) * 1000)::bigint)) AS busy,
+           floor(EXTRACT(EPOCH FROM min(a.hold_expires_at)) * 1000)::float8 AS lapse
+      FROM appointments a
+     WHERE $6::boolean
+       AND a.location_id = r.location_id AND a.barber_id = r.barber_id
+       AND a.status <> 'cancelled' AND (a.status <> 'held' OR a.hold_expires_at > now())
+       -- an appointment lasts under a day (720 min + 240 min buffer at most): bounds the index range
+       AND a.start_time > r.day_start - interval '1 day' AND a.start_time < r.day_end
+       AND a.busy_until > r.day_start
+  ) ap ON true`;
 
 /**
  * The barber-day in one round trip: rules, weekly windows, special day, time off, and (when asked)
