@@ -57,6 +57,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ACCESS_TOKEN_SECRET: 'test-access-secret-that-is-long-enough-0123456789',
     REFRESH_TOKEN_SECRET: 'test-refresh-secret-that-is-long-enough-012345678',
     LOG_LEVEL: 'silent',
+    // Overload shedding answers 503 when the event loop lags; a busy CI machine must not trip it in tests.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
     ...(redis ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix } : {}),
     ...options.env,
   });

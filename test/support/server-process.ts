@@ -47,6 +47,12 @@ export function startServerProcess(env: Record<string, string | undefined>, port
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let signalled = false;
+  const kill = child.kill.bind(child);
+  child.kill = (signal?: NodeJS.Signals | number) => {
+    if (signal === 'SIGTERM') signalled = true;
+    return kill(signal);
+  };
 
   return {
     child,
@@ -80,7 +86,9 @@ export function startServerProcess(env: Record<string, string | undefined>, port
       });
     },
     async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
+      // One SIGTERM only: a second one during a graceful shutdown means "exit now" (code 1).
+      if (child.exitCode === null && child.signalCode === null && !signalled) child.kill('SIGTERM');
+      signalled = true;
       return exited;
     },
   };
