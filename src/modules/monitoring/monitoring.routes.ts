@@ -46,7 +46,7 @@ export const monitoringRoutes: FastifyPluginAsyncTypebox<MonitoringDeps> = async
         response: { 200: Type.Object({ pid: Type.Integer(), hooks: Type.Array(Latency) }) },
       },
     },
-    async () => ({ pid: process.pid, hooks: await deps.hookTimings.snapshot() }),
+    async () => ({ pid: process.pid, hooks: deps.hookTimings.snapshot() }),
   );
 
   app.get(
@@ -69,7 +69,7 @@ export const monitoringRoutes: FastifyPluginAsyncTypebox<MonitoringDeps> = async
     async () => ({
       pid: process.pid,
       uptime_seconds: Math.round(process.uptime()),
-      routes: await deps.requestTimings.snapshot(),
+      routes: deps.requestTimings.snapshot(),
     }),
   );
 
