@@ -110,18 +110,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   memory.start();
   app.addHook('onClose', async () => memory.stop());
   const registry = new ServiceRegistry();
-  registry.add({
-    name: 'postgres-primary',
-    kind: 'database',
-    check: async () => (await db.primary.query('SELECT 1'), 'ok'),
-  });
-  if (db.replica !== db.primary) {
-    registry.add({
-      name: 'postgres-replica',
-      kind: 'database',
-      check: async () => (await db.replica.query('SELECT 1'), 'ok'),
-    });
-  }
+  const answers = (pool: Database['primary']) => async () => {
+    await pool.query('SELECT 1');
+    return 'ok' as const;
+  };
+  registry.add({ name: 'postgres-primary', kind: 'database', check: answers(db.primary) });
+  if (db.replica !== db.primary)
+    registry.add({ name: 'postgres-replica', kind: 'database', check: answers(db.replica) });
   registry.add({
     name: 'redis',
     kind: 'cache',
