@@ -6,10 +6,10 @@ import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { ensurePostgresOsUser } from '../src/platform/db/embedded.js';
 import { freePort } from './server.js';
 
 const run = promisify(execFile);
-const PG_OS_USER = 'bookedbarber';
 
 function pgBinDir(): string {
   const candidates = [process.env['PG_BIN'], '/usr/lib/postgresql/15/bin'];
@@ -27,28 +27,6 @@ function pgBinDir(): string {
   return found;
 }
 
-/** PostgreSQL refuses to run as root: as root, the cluster belongs to a dedicated user. */
-async function osUser(): Promise<{ uid: number; gid: number } | undefined> {
-  if (process.getuid?.() !== 0) return undefined;
-  const lookup = async () => ({
-    uid: Number((await run('id', ['-u', PG_OS_USER])).stdout.trim()),
-    gid: Number((await run('id', ['-g', PG_OS_USER])).stdout.trim()),
-  });
-  try {
-    return await lookup();
-  } catch {
-    await run('useradd', [
-      '--system',
-      '--user-group',
-      '--no-create-home',
-      '--shell',
-      '/usr/sbin/nologin',
-      PG_OS_USER,
-    ]);
-    return lookup();
-  }
-}
-
 export interface ThrowawayPostgres {
   readonly url: string;
   readonly port: number;
@@ -59,7 +37,7 @@ export interface ThrowawayPostgres {
 
 export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   const bin = pgBinDir();
-  const user = await osUser();
+  const user = await ensurePostgresOsUser();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bb-faults-pg-'));
   if (user) chownSync(dir, user.uid, user.gid);
   const pgdata = path.join(dir, 'data');

@@ -46,7 +46,9 @@ async function nativeDir(): Promise<string> {
   return path.dirname(path.dirname(binaries.postgres));
 }
 
-async function ensureOsUser(): Promise<OsUser> {
+/** PostgreSQL refuses to run as root: as root, clusters belong to the dedicated user, created when missing. */
+export async function ensurePostgresOsUser(): Promise<OsUser | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
   const lookup = async () => {
     const [uid, gid] = await Promise.all([run('id', ['-u', PG_OS_USER]), run('id', ['-g', PG_OS_USER])]);
     return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
@@ -130,7 +132,7 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedPostgres> {
   const { dataDir, port, log } = options;
   await fs.mkdir(dataDir, { recursive: true });
-  const user = process.getuid?.() === 0 ? await ensureOsUser() : undefined;
+  const user = await ensurePostgresOsUser();
   const { binaries, clusterDir } = await placeCluster(dataDir, user);
   const pgdata = path.join(clusterDir, 'data');
   const socketDir = path.join(clusterDir, 'run');
