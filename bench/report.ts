@@ -164,14 +164,5 @@ export function writeReport(report: Report): { json: string; markdown: string } 
     '',
   ].join('\n');
   writeFileSync(markdown, md);
-  formatResults([json, markdown]);
   return { json, markdown };
-}
-
-/** Results are committed and `npm run lint` checks bench/: write them the way the formatter would. */
-export function formatResults(files: readonly string[]): void {
-  spawnSync(path.join(projectRoot, 'node_modules', '.bin', 'biome'), ['format', '--write', ...files], {
-    cwd: projectRoot,
-    stdio: 'ignore',
-  });
 }
