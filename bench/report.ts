@@ -1,6 +1,5 @@
 // The bench's results: rows judged against their targets, printed as a table and written as JSON and
 // Markdown under bench/results/.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../src/platform/paths.js';
