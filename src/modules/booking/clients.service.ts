@@ -2,7 +2,7 @@
 // cancellations, last visit) and the staff's private notes. Clients never see this view.
 import type { Database } from '../../platform/db/pool.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
-import { ValidationFailed } from '../../platform/http/errors.js';
+import { decodeCursor, pageOf } from '../../platform/http/keyset-page.js';
 import { type LocationAccess, STAFF } from '../shops/location-access.js';
 import { ClientNotFound } from './booking.errors.js';
 import { type ClientRow, findClient, listClients, updateClientNotes } from './clients.sql.js';
@@ -15,15 +15,9 @@ export class ClientsService {
 
   async list(auth: AuthContext, locationId: string, limit: number, cursor: string | undefined) {
     await this.access.require(auth, locationId, STAFF);
-    const rows = await listClients(
-      this.db.primary,
-      locationId,
-      cursor ? decodeCursor(cursor) : undefined,
-      limit + 1,
-    );
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+    const rows = await listClients(this.db.primary, locationId, decodeCursor(cursor), limit + 1);
+    const page = pageOf(rows, limit, (row) => ({ name: row.name, id: row.id }));
+    return { items: page.items, nextCursor: page.next_cursor };
   }
 
   /** Another location's client, or one of a location the caller is not staff of, is not found. */
@@ -45,20 +39,4 @@ export class ClientsService {
     if (!updated) throw ClientNotFound('no such client');
     return updated;
   }
-}
-
-function encodeCursor(row: ClientRow): string {
-  return Buffer.from(JSON.stringify([row.name, row.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { name: string; id: string } {
-  try {
-    const [name, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
-    if (typeof name === 'string' && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id)) return { name, id };
-  } catch {
-    // fall through to the problem below
-  }
-  throw ValidationFailed('the cursor is not one this API returned', {
-    errors: [{ field: '/querystring/cursor', message: 'is not a valid cursor' }],
-  });
 }

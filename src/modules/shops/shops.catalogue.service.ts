@@ -11,7 +11,7 @@ import type { SchedulingService } from '../scheduling/scheduling.service.js';
 import { type LocationAccess, MANAGERS, STAFF } from './location-access.js';
 import * as catalogue from './shops.catalogue.sql.js';
 import { BarberExists, DepositExceedsPrice, LocationNotFound, UserNotFound } from './shops.errors.js';
-import { decodeCursor, type PageRequest, pageOf } from './shops.pages.js';
+import { decodeCursor, type PageRequest, pageOf } from '../../platform/http/keyset-page.js';
 import * as sql from './shops.sql.js';
 
 export class CatalogueService {

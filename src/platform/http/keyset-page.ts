@@ -1,6 +1,6 @@
-// Keyset pages of the shops lists (barbers by display name, services by name): the cursor is the
-// last row's (name, id), opaque to clients.
-import { ValidationFailed } from '../../platform/http/errors.js';
+// Keyset pages of lists sorted by (name, id) — barbers, services, clients: the cursor is the last
+// row's (name, id), opaque to clients.
+import { ValidationFailed } from './errors.js';
 
 export interface PageRequest {
   readonly limit: number;
