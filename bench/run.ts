@@ -14,6 +14,7 @@ import { benchRedis } from './redis.js';
 import { markdownTable, type Report, type Row, textTable, writeReport } from './report.js';
 import { explainMarkdown, type Growth, growthMarkdown, workersMarkdown } from './report-sections.js';
 import {
+  analyticsRevenueScenario,
   appointmentListScenario,
   authenticatedGetScenario,
   availabilityColdScenario,
@@ -85,6 +86,7 @@ function readScenarios(world: World): Scenario[] {
     authenticatedGetScenario(world, 'GET /auth/me', '/api/v2/auth/me'),
     authenticatedGetScenario(world, 'GET /users/profile', '/api/v2/users/profile'),
     appointmentListScenario(world),
+    analyticsRevenueScenario(world),
   ];
 }
 

@@ -8,6 +8,8 @@ import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance } from 'fastify';
 import client from 'prom-client';
 import type { Config } from './config.js';
+import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
+import { AnalyticsService } from './modules/analytics/analytics.service.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { createAuthenticator } from './modules/auth/authenticator.js';
@@ -231,6 +233,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(bookingRoutes, { booking, lifecycle });
     await api.register(guestBookingRoutes, { booking, lifecycle });
     await api.register(clientsRoutes, { clients: new ClientsService(db, locationAccess) });
+    await api.register(analyticsRoutes, {
+      prefix: '/api/v2/analytics',
+      analytics: new AnalyticsService(db, locationAccess, invalidations),
+    });
     const jobs = new JobQueue(db.primary, app.log);
     const sweeper = new BookingSweeper({ db, access: locationAccess, scheduling }, booking);
     api.addHook('onReady', () => jobs.start([sweeper.job()]));
