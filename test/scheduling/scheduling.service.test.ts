@@ -15,11 +15,13 @@ import { newShop, type TestShop } from '../support/shop-factory.js';
 
 let ctx: TestApp;
 let scheduling: SchedulingService;
+let cache: BarberDayCache;
 
 before(async () => {
   // These specifications are not about overload: a busy CI machine must not turn them into 503s.
   ctx = await startTestApp({ env: QUIET });
-  scheduling = new SchedulingService(ctx.db, new BarberDayCache(createInvalidationBus(undefined, '')));
+  cache = new BarberDayCache(createInvalidationBus(undefined, ''));
+  scheduling = new SchedulingService(ctx.db, cache);
 });
 after(() => ctx.close());
 
@@ -103,11 +105,14 @@ describe('checkBookable', () => {
       `INSERT INTO time_off (location_id, barber_id, start_time, end_time) VALUES ($1, $2, $3, $4)`,
       [s.location.id, s.barbers[0]!.id, at('10:00'), at('10:30')],
     );
+    // Written behind the service's back: announce it as the schedule writers do.
+    cache.invalidateBarber(s.barbers[0]!.id);
     await rejects(scheduling.checkBookable(input(s, at('09:30'))), 422, 'barber-time-off');
     await ctx.db.primary.query(
       `INSERT INTO special_days (location_id, barber_id, day, available) VALUES ($1, $2, $3, false)`,
       [s.location.id, s.barbers[0]!.id, date.toString()],
     );
+    cache.invalidateBarber(s.barbers[0]!.id);
     await rejects(scheduling.checkBookable(input(s, at('09:00'))), 422, 'day-closed');
   });
 
@@ -131,22 +136,42 @@ describe('checkBookable', () => {
       'barber-not-found',
     );
 
+    // Catalogue writers announce their changes per location; these SQL writes do the same.
+    const changed = () => cache.invalidateLocation(s.location.id);
     await ctx.db.primary.query('UPDATE services SET bookable_online = false WHERE id = $1', [
       s.services[0]!.id,
     ]);
+    changed();
     await rejects(scheduling.checkBookable(ok), 422, 'service-not-bookable');
     assert.equal((await scheduling.checkBookable({ ...ok, byStaff: true })).priceCents, 4500);
     await ctx.db.primary.query('UPDATE services SET bookable_online = true WHERE id = $1', [
       s.services[0]!.id,
     ]);
+    changed();
 
     await ctx.db.primary.query(
       `INSERT INTO barber_services (location_id, barber_id, service_id, offered) VALUES ($1, $2, $3, false)`,
       [s.location.id, s.barbers[0]!.id, s.services[0]!.id],
     );
+    changed();
     await rejects(scheduling.checkBookable(ok), 422, 'service-not-offered');
     await ctx.db.primary.query('UPDATE barbers SET is_active = false WHERE id = $1', [s.barbers[0]!.id]);
+    changed();
     await rejects(scheduling.checkBookable(ok), 422, 'barber-inactive');
+  });
+
+  test('a service this process has not heard of yet is read again, not refused', async () => {
+    const s = await shop();
+    await scheduling.checkBookable(input(s, at('09:00'))); // the profile is cached now
+    const { rows } = await ctx.db.primary.query<{ id: string }>(
+      `INSERT INTO services (location_id, name, duration_minutes, price_cents)
+       VALUES ($1, 'Beard trim', 15, 1500) RETURNING id`,
+      [s.location.id],
+    );
+    // No invalidation: as when another process added it and its message is still on the way.
+    const result = await scheduling.checkBookable(input(s, at('09:00'), { serviceId: rows[0]!.id }));
+    assert.equal(result.priceCents, 1500);
+    assert.deepEqual(result.endTime, at('09:15'));
   });
 
   test('existing appointments are not its concern (the exclusion constraint answers those)', async () => {

@@ -94,11 +94,6 @@ export function effectiveWindows(day: Pick<BarberDay, 'weekly' | 'special'>): re
   return day.special.available ? day.special.windows : [];
 }
 
-/** ISO weekday (1 = Monday) of a YYYY-MM-DD date. */
-export function weekdayOf(date: string): number {
-  return Temporal.PlainDate.from(date).dayOfWeek;
-}
-
 /** Windows as instants, sorted; a window that a DST gap swallows entirely disappears. */
 function windowInstants(day: BarberDay): { start: number; end: number }[] {
   return effectiveWindows(day)

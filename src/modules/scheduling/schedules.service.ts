@@ -16,7 +16,7 @@ import {
   SpecialDayNotFound,
   TimeOffNotFound,
 } from './scheduling.errors.js';
-import { datesTouching, parseDate } from './scheduling.service.js';
+import { parseDate } from './scheduling.service.js';
 
 const MAX_TIME_OFF_DAYS = 366;
 
@@ -122,7 +122,7 @@ export class ScheduleService {
       endTime,
       reason: input.reason ?? null,
     });
-    this.cache.invalidateDays(barberId, datesTouching(startTime, endTime));
+    this.cache.invalidateBarber(barberId);
     return timeOffView(barberId, row);
   }
 
@@ -139,7 +139,7 @@ export class ScheduleService {
     const locationId = await this.authorise(auth, barberId, true);
     const row = await sql.deleteTimeOff(this.db.primary, locationId, barberId, timeOffId);
     if (!row) throw TimeOffNotFound('no such time off for this barber');
-    this.cache.invalidateDays(barberId, datesTouching(row.startTime, row.endTime));
+    this.cache.invalidateBarber(barberId);
   }
 
   async setSpecialDay(
@@ -159,7 +159,7 @@ export class ScheduleService {
       windows: windows.map((w) => ({ start_minute: w.startMinute, end_minute: w.endMinute })),
     };
     await sql.upsertSpecialDay(this.db.primary, locationId, barberId, row);
-    this.cache.invalidateDays(barberId, [date]);
+    this.cache.invalidateBarber(barberId);
     return specialDayView(barberId, row);
   }
 
@@ -176,7 +176,7 @@ export class ScheduleService {
     if (!(await sql.deleteSpecialDay(this.db.primary, locationId, barberId, day))) {
       throw SpecialDayNotFound(`no special day on ${day}`);
     }
-    this.cache.invalidateDays(barberId, [day]);
+    this.cache.invalidateBarber(barberId);
   }
 }
 

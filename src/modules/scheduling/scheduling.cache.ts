@@ -1,11 +1,12 @@
-// The per-barber-day cache of the availability hot path. Each process keeps, per barber-day, the
-// loaded day and, per service, the finished JSON answer; a warm request is a map lookup and a string
-// write. Every write that changes a barber-day (hours, time off, special days, bookings, cancels,
-// reschedules, holds) invalidates it through the invalidation bus, which reaches every process over
-// Redis pub/sub when Redis is configured. The TTL bounds staleness while pub/sub is down.
+// The caches of the availability hot path, per process. Per barber, the profile (rules, hours,
+// special days, time off, services); per barber-day, what is booked and, per service, the finished
+// JSON answer: a warm request is a map lookup and a string write, a cold one a single range scan of
+// the day's appointments. Every write that changes a barber's time (hours, time off, special days,
+// bookings, cancels, reschedules, holds) invalidates through the invalidation bus, which reaches every
+// process over Redis pub/sub when Redis is configured. The TTL bounds staleness while pub/sub is down.
 import { LRUCache } from 'lru-cache';
 import type { InvalidationBus } from '../../platform/cache/invalidation-bus.js';
-import type { BarberDayRow } from './scheduling.sql.js';
+import type { BarberProfile, DayBusy } from './barber-profile.js';
 
 const DAY_TOPIC = 'barber-day';
 const BARBER_TOPIC = 'barber-schedule';
@@ -18,10 +19,9 @@ export interface CachedAnswer {
   readonly validUntil: number;
 }
 
-export interface CachedDay {
+interface CachedDay {
   readonly locationId: string;
-  /** The day as loaded, service-specific parts per service id. */
-  readonly rows: Map<string, BarberDayRow>;
+  readonly busy: DayBusy;
   readonly answers: Map<string, CachedAnswer>;
 }
 
@@ -30,23 +30,36 @@ export function barberDayKey(barberId: string, date: string): string {
 }
 
 export class BarberDayCache {
+  private readonly profiles = new LRUCache<string, BarberProfile>({ max: 50_000, ttl: TTL_MS });
   private readonly days = new LRUCache<string, CachedDay>({ max: 20_000, ttl: TTL_MS });
 
   constructor(private readonly bus: InvalidationBus) {
     bus.on(DAY_TOPIC, (key) => this.days.delete(key));
     bus.on(BARBER_TOPIC, (barberId) => {
-      // Weekly hours changed: every cached day of the barber (rare; a scan is fine).
+      // Hours, time off or special days changed: the profile and every cached day of the barber (rare;
+      // a scan is fine).
+      this.profiles.delete(barberId);
       for (const key of this.days.keys()) if (key.startsWith(`${barberId}|`)) this.days.delete(key);
     });
     bus.on(LOCATION_TOPIC, (locationId) => {
       // Rare (services, rules, barbers changed): a scan of this process's entries is fine.
+      for (const [key, profile] of this.profiles.entries())
+        if (profile.locationId === locationId) this.profiles.delete(key);
       for (const [key, day] of this.days.entries()) if (day.locationId === locationId) this.days.delete(key);
     });
   }
 
-  /** Read before loading; pass to store() so a load that raced an invalidation is not kept. */
+  /** Read before loading; pass to a store so a load that raced an invalidation is not kept. */
   get generation(): number {
     return this.bus.generation;
+  }
+
+  profile(barberId: string): BarberProfile | undefined {
+    return this.profiles.get(barberId);
+  }
+
+  storeProfile(barberId: string, profile: BarberProfile, generation: number): void {
+    if (generation === this.bus.generation) this.profiles.set(barberId, profile);
   }
 
   answer(barberId: string, date: string, serviceId: string, now: number): string | undefined {
@@ -54,30 +67,26 @@ export class BarberDayCache {
     return answer && now < answer.validUntil ? answer.json : undefined;
   }
 
-  row(barberId: string, date: string, serviceId: string): BarberDayRow | undefined {
-    return this.days.get(barberDayKey(barberId, date))?.rows.get(serviceId);
+  busy(barberId: string, date: string): DayBusy | undefined {
+    return this.days.get(barberDayKey(barberId, date))?.busy;
   }
 
-  storeRow(barberId: string, serviceId: string, row: BarberDayRow, generation: number): void {
+  storeBusy(barberId: string, date: string, locationId: string, busy: DayBusy, generation: number): void {
     if (generation !== this.bus.generation) return;
-    const key = barberDayKey(barberId, row.date);
-    let day = this.days.get(key);
-    if (!day) {
-      day = { locationId: row.locationId, rows: new Map(), answers: new Map() };
-      this.days.set(key, day);
-    }
-    day.rows.set(serviceId, row);
+    this.days.set(barberDayKey(barberId, date), { locationId, busy, answers: new Map() });
   }
 
-  storeAnswer(barberId: string, date: string, serviceId: string, answer: CachedAnswer): void {
-    this.days.get(barberDayKey(barberId, date))?.answers.set(serviceId, answer);
+  /** Kept only while the day it was computed from is still the cached one. */
+  storeAnswer(barberId: string, date: string, serviceId: string, busy: DayBusy, answer: CachedAnswer): void {
+    const day = this.days.get(barberDayKey(barberId, date));
+    if (day?.busy === busy) day.answers.set(serviceId, answer);
   }
 
   invalidateDays(barberId: string, dates: readonly string[]): void {
     for (const date of dates) this.bus.publish(DAY_TOPIC, barberDayKey(barberId, date));
   }
 
-  /** Every day of one barber: their weekly hours changed. */
+  /** The barber's profile and every cached day: their hours, time off or special days changed. */
   invalidateBarber(barberId: string): void {
     this.bus.publish(BARBER_TOPIC, barberId);
   }

@@ -4,14 +4,22 @@
 import { Temporal } from 'temporal-polyfill';
 import type { Database } from '../../platform/db/pool.js';
 import {
-  type BarberDay,
-  type BookingRules,
   checkStart,
   isoInZone,
   listAnyBarberSlots,
   listDaySlots,
+  localDateOf,
   type SlotLength,
 } from './availability.js';
+import {
+  type BarberProfile,
+  barberDayOf,
+  type DayBusy,
+  dayBounds,
+  NOTHING_BOOKED,
+  toDayBusy,
+  toProfile,
+} from './barber-profile.js';
 import type { BarberDayCache } from './scheduling.cache.js';
 import {
   BarberInactive,
@@ -23,7 +31,12 @@ import {
   ServiceNotOffered,
   UNBOOKABLE_ERRORS,
 } from './scheduling.errors.js';
-import { type BarberDayRow, findBarberDay, findLocationBarbers } from './scheduling.sql.js';
+import {
+  findBarberProfile,
+  findDayBusy,
+  findLocationBarbers,
+  type ServiceOffering,
+} from './scheduling.sql.js';
 
 export interface BookableInput {
   readonly locationId: string;
@@ -47,38 +60,17 @@ export interface Bookable {
   readonly timezone: string;
 }
 
-export function toBarberDay(row: BarberDayRow): BarberDay {
-  return {
-    date: row.date,
-    timezone: row.timezone,
-    weekly: row.weekly.map(([startMinute, endMinute]) => ({ startMinute, endMinute })),
-    special: row.special
-      ? {
-          available: row.special.available,
-          windows: row.special.windows.map((w) => ({ startMinute: w.start_minute, endMinute: w.end_minute })),
-        }
-      : null,
-    busy: [
-      ...row.timeOff.map(([start, end]) => ({ start, end, kind: 'time-off' as const })),
-      ...row.appointments.map(([start, end]) => ({ start, end, kind: 'appointment' as const })),
-    ],
-  };
-}
-
-export function rulesOf(row: BarberDayRow): BookingRules {
-  return {
-    slotIntervalMinutes: row.slotIntervalMinutes,
-    minNoticeMinutes: row.minNoticeMinutes,
-    maxAdvanceDays: row.maxAdvanceDays,
-  };
-}
-
 /** Throws unless the barber takes bookings of the service (404 for unknown ones, else 422 why). */
-function requireOffering(row: BarberDayRow | undefined, byStaff: boolean) {
-  if (!row) throw BarberNotFound('no such barber at this location');
-  const service = row.service;
+function requireOffering(
+  profile: BarberProfile | undefined,
+  locationId: string,
+  serviceId: string,
+  byStaff: boolean,
+): ServiceOffering {
+  if (!profile || profile.locationId !== locationId) throw BarberNotFound('no such barber at this location');
+  const service = profile.services.get(serviceId);
   if (!service) throw ServiceNotFound('no such service at this location');
-  if (!row.barberActive) throw BarberInactive('this barber is not taking bookings');
+  if (!profile.barberActive) throw BarberInactive('this barber is not taking bookings');
   if (!service.isActive || (!byStaff && !service.bookableOnline)) {
     throw ServiceNotBookable(
       service.isActive ? 'this service is booked by the shop only' : 'retired service',
@@ -89,9 +81,9 @@ function requireOffering(row: BarberDayRow | undefined, byStaff: boolean) {
 }
 
 /** Whether the offering can be listed at all (the listing is empty rather than an error otherwise). */
-function listable(row: BarberDayRow): SlotLength | undefined {
-  const s = row.service;
-  if (!s || !row.barberActive || !s.isActive || !s.bookableOnline || !s.offered) return undefined;
+function listable(profile: BarberProfile, serviceId: string): SlotLength | undefined {
+  const s = profile.services.get(serviceId);
+  if (!s || !profile.barberActive || !s.isActive || !s.bookableOnline || !s.offered) return undefined;
   return { durationMinutes: s.durationMinutes, bufferMinutes: s.bufferMinutes };
 }
 
@@ -118,8 +110,11 @@ export function datesTouching(from: Date, to: Date): string[] {
   return dates;
 }
 
+const DAY_MS = 86_400_000;
+
 export class SchedulingService {
-  private readonly inflight = new Map<string, Promise<BarberDayRow | undefined>>();
+  private readonly loadingProfiles = new Map<string, Promise<BarberProfile | undefined>>();
+  private readonly loadingDays = new Map<string, Promise<DayBusy>>();
 
   constructor(
     private readonly db: Database,
@@ -128,21 +123,18 @@ export class SchedulingService {
 
   /**
    * Validates a requested start against hours, grid, notice, horizon, time off and special days (not
-   * against other appointments: the exclusion constraint does that atomically). Always reads the primary.
+   * against other appointments: the exclusion constraint does that atomically). Reads the cached
+   * profile, which every schedule write invalidates, so a booking costs no query here.
    */
   async checkBookable(input: BookableInput): Promise<Bookable> {
-    const row = await findBarberDay(this.db.primary, {
-      barberId: input.barberId,
-      serviceId: input.serviceId,
-      at: input.startTime,
-      locationId: input.locationId,
-      withAppointments: false,
-    });
-    const service = requireOffering(row, input.byStaff ?? false);
-    const day = toBarberDay(row!);
+    const profile = await this.profileWith(input.barberId, input.serviceId);
+    const service = requireOffering(profile, input.locationId, input.serviceId, input.byStaff ?? false);
+    const { timezone, rules } = profile!;
+    const start = input.startTime.getTime();
+    const day = barberDayOf(profile!, localDateOf(start, timezone), NOTHING_BOOKED);
     const now = (input.now ?? new Date()).getTime();
     const length = { durationMinutes: service.durationMinutes, bufferMinutes: service.bufferMinutes };
-    const check = checkStart(day, length, rulesOf(row!), now, input.startTime.getTime());
+    const check = checkStart(day, length, rules, now, start);
     if (!check.ok) {
       if (check.reason === 'slot-taken') throw new Error('unreachable: appointments were not loaded');
       throw UNBOOKABLE_ERRORS[check.reason](`${input.startTime.toISOString()}: ${check.reason}`, {
@@ -157,7 +149,7 @@ export class SchedulingService {
       currency: service.currency,
       durationMinutes: service.durationMinutes,
       bufferMinutes: service.bufferMinutes,
-      timezone: row!.timezone,
+      timezone,
     };
   }
 
@@ -171,25 +163,57 @@ export class SchedulingService {
     this.cache.invalidateLocation(locationId);
   }
 
-  /** One barber-day, cached; concurrent misses share one query. */
-  private async barberDay(
-    barberId: string,
-    date: string,
-    serviceId: string,
-  ): Promise<BarberDayRow | undefined> {
-    const cached = this.cache.row(barberId, date, serviceId);
-    if (cached && !(cached.holdsLapseAt !== null && cached.holdsLapseAt <= Date.now())) return cached;
-    const key = `${barberId}|${date}|${serviceId}`;
-    const pending = this.inflight.get(key);
+  /**
+   * The barber's profile with the service in it. A cached profile that lacks the service is read
+   * again: the service may be new and this process not yet told (the bus is asynchronous).
+   */
+  private async profileWith(barberId: string, serviceId: string): Promise<BarberProfile | undefined> {
+    const profile = await this.profile(barberId);
+    return profile && !profile.services.has(serviceId) ? this.profile(barberId, true) : profile;
+  }
+
+  /** A barber's profile from the primary, cached; concurrent misses share one query. */
+  private async profile(barberId: string, fresh = false): Promise<BarberProfile | undefined> {
+    const cached = fresh ? undefined : this.cache.profile(barberId);
+    if (cached) return cached;
+    const pending = this.loadingProfiles.get(barberId);
     if (pending) return pending;
     const generation = this.cache.generation;
-    const loading = findBarberDay(this.db.primary, { barberId, serviceId, date, withAppointments: true })
+    // Special days and time off from two days back: earlier ones cannot touch a bookable slot.
+    const loading = findBarberProfile(this.db.primary, barberId, new Date(Date.now() - 2 * DAY_MS))
       .then((row) => {
-        if (row) this.cache.storeRow(barberId, serviceId, row, generation);
-        return row;
+        if (!row) return undefined;
+        const profile = toProfile(row);
+        this.cache.storeProfile(barberId, profile, generation);
+        return profile;
       })
-      .finally(() => this.inflight.delete(key));
-    this.inflight.set(key, loading);
+      .finally(() => this.loadingProfiles.delete(barberId));
+    this.loadingProfiles.set(barberId, loading);
+    return loading;
+  }
+
+  /** What is booked on one barber-day, cached until a write or the first live hold lapses. */
+  private async dayBusy(barberId: string, profile: BarberProfile, date: string): Promise<DayBusy> {
+    const cached = this.cache.busy(barberId, date);
+    if (cached && !(cached.holdsLapseAt !== null && cached.holdsLapseAt <= Date.now())) return cached;
+    const key = `${barberId}|${date}`;
+    const pending = this.loadingDays.get(key);
+    if (pending) return pending;
+    const generation = this.cache.generation;
+    const { start, end } = dayBounds(date, profile.timezone);
+    const loading = findDayBusy(this.db.primary, {
+      locationId: profile.locationId,
+      barberId,
+      dayStart: new Date(start),
+      dayEnd: new Date(end),
+    })
+      .then((row) => {
+        const busy = toDayBusy(row);
+        this.cache.storeBusy(barberId, date, profile.locationId, busy, generation);
+        return busy;
+      })
+      .finally(() => this.loadingDays.delete(key));
+    this.loadingDays.set(key, loading);
     return loading;
   }
 
@@ -199,24 +223,24 @@ export class SchedulingService {
     const warm = this.cache.answer(barberId, date, serviceId, now);
     if (warm) return warm;
     const day = parseDate(date);
-    const row = await this.barberDay(barberId, day, serviceId);
-    if (!row) throw BarberNotFound('no such barber');
-    if (!row.service) throw ServiceNotFound('no such service at this barber’s location');
-    const length = listable(row);
-    const listed = length
-      ? listDaySlots(toBarberDay(row), length, rulesOf(row), now)
-      : { slots: [], validUntil: Number.POSITIVE_INFINITY };
+    const profile = await this.profileWith(barberId, serviceId);
+    if (!profile) throw BarberNotFound('no such barber');
+    if (!profile.services.has(serviceId)) throw ServiceNotFound('no such service at this barber’s location');
+    const length = listable(profile, serviceId);
+    if (!length) return emptyAnswer(barberId, day, profile.timezone);
+    const busy = await this.dayBusy(barberId, profile, day);
+    const listed = listDaySlots(barberDayOf(profile, day, busy), length, profile.rules, now);
     const json = JSON.stringify({
       barber_id: barberId,
       date: day,
-      timezone: row.timezone,
+      timezone: profile.timezone,
       slots: listed.slots.map((s) => ({
-        start_time: isoInZone(s.start, day, row.timezone),
-        end_time: isoInZone(s.end, day, row.timezone),
+        start_time: isoInZone(s.start, day, profile.timezone),
+        end_time: isoInZone(s.end, day, profile.timezone),
       })),
     });
-    const validUntil = Math.min(listed.validUntil, row.holdsLapseAt ?? Number.POSITIVE_INFINITY);
-    this.cache.storeAnswer(barberId, day, serviceId, { json, validUntil });
+    const validUntil = Math.min(listed.validUntil, busy.holdsLapseAt ?? Number.POSITIVE_INFINITY);
+    this.cache.storeAnswer(barberId, day, serviceId, busy, { json, validUntil });
     return json;
   }
 
@@ -227,13 +251,19 @@ export class SchedulingService {
     const location = await findLocationBarbers(this.db.replica, locationId, serviceId);
     if (!location) throw LocationNotFound('no such location');
     if (!location.serviceExists) throw ServiceNotFound('no such service at this location');
-    const rows = await Promise.all(location.barberIds.map((id) => this.barberDay(id, day, serviceId)));
-    const barbers = rows.flatMap((row, i) => {
-      const length = row && listable(row);
-      return row && length ? [{ barberId: location.barberIds[i]!, day: toBarberDay(row), length, row }] : [];
-    });
-    const first = barbers[0]?.row;
-    const listed = first ? listAnyBarberSlots(barbers, rulesOf(first), now) : { slots: [] };
+    const barbers = (
+      await Promise.all(
+        location.barberIds.map(async (barberId) => {
+          const profile = await this.profileWith(barberId, serviceId);
+          const length = profile && listable(profile, serviceId);
+          if (!profile || !length) return undefined;
+          const busy = await this.dayBusy(barberId, profile, day);
+          return { barberId, day: barberDayOf(profile, day, busy), length, rules: profile.rules };
+        }),
+      )
+    ).filter((b) => b !== undefined);
+    const rules = barbers[0]?.rules;
+    const listed = rules ? listAnyBarberSlots(barbers, rules, now) : { slots: [] };
     return {
       location_id: locationId,
       date: day,
@@ -246,4 +276,8 @@ export class SchedulingService {
       })),
     };
   }
+}
+
+function emptyAnswer(barberId: string, date: string, timezone: string): string {
+  return JSON.stringify({ barber_id: barberId, date, timezone, slots: [] });
 }

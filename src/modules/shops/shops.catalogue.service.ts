@@ -111,7 +111,7 @@ export class CatalogueService {
         errors: [{ field: '/body/deposit_cents', message: 'must not exceed price_cents' }],
       });
     }
-    return catalogue.insertService(this.db.primary, locationId, {
+    const service = await catalogue.insertService(this.db.primary, locationId, {
       name: input.name,
       description: input.description ?? null,
       duration_minutes: input.duration_minutes,
@@ -120,6 +120,8 @@ export class CatalogueService {
       buffer_minutes: input.buffer_minutes ?? 0,
       deposit_cents: deposit,
     });
+    this.scheduling.invalidateLocation(locationId);
+    return service;
   }
 
   async services(auth: AuthContext, locationId: string, page: PageRequest) {
