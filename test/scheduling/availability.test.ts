@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
+import { isoWeekday } from '../../src/modules/scheduling/barber-profile.js';
+import { parseDate } from '../../src/modules/scheduling/scheduling.service.js';
 import {
   type BarberDay,
   type BookingRules,
@@ -346,5 +348,27 @@ describe('properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('parseDate and the profile helpers', () => {
+  test('accepts real calendar dates only, as Temporal would', () => {
+    for (const ok of ['2026-11-23', '2028-02-29', '0050-01-01', '9999-12-31']) {
+      assert.equal(parseDate(ok), ok);
+      assert.equal(Temporal.PlainDate.from(ok).toString(), ok);
+    }
+    for (const bad of ['2026-02-29', '2026-13-01', '2026-00-10', '2026-04-31', '2026-1-1', '26-01-01', 'x']) {
+      assert.throws(
+        () => parseDate(bad),
+        (error: unknown) => (error as { status?: number }).status === 422,
+      );
+    }
+  });
+
+  test('isoWeekday matches Temporal on every day of a leap year', () => {
+    let day = Temporal.PlainDate.from('2028-01-01');
+    for (let i = 0; i < 366; i++, day = day.add({ days: 1 })) {
+      assert.equal(isoWeekday(day.toString()), day.dayOfWeek);
+    }
   });
 });

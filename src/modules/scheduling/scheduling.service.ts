@@ -87,12 +87,25 @@ function listable(profile: BarberProfile, serviceId: string): SlotLength | undef
   return { durationMinutes: s.durationMinutes, bufferMinutes: s.bufferMinutes };
 }
 
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A YYYY-MM-DD calendar date, checked without Temporal (this runs on every availability request). */
 export function parseDate(date: string): string {
-  try {
-    return Temporal.PlainDate.from(date, { overflow: 'reject' }).toString();
-  } catch {
-    throw InvalidDate(`"${date}" is not a calendar date (YYYY-MM-DD)`);
+  const match = ISO_DATE.exec(date);
+  if (match) {
+    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    const utc = new Date(0);
+    utc.setUTCFullYear(year, month - 1, day); // not Date.UTC, which reads years 0–99 as 1900–1999
+    // 2026-02-30 rolls over to March: a real date survives the round trip unchanged.
+    if (
+      year >= 1 &&
+      utc.getUTCFullYear() === year &&
+      utc.getUTCMonth() === month - 1 &&
+      utc.getUTCDate() === day
+    )
+      return date;
   }
+  throw InvalidDate(`"${date}" is not a calendar date (YYYY-MM-DD)`);
 }
 
 /** Every local date that can touch [from, to] in any time zone (offsets span −12 h … +14 h). */

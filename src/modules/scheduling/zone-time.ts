@@ -70,16 +70,19 @@ export function isoInZone(instant: number, date: string, timezone: string): stri
     .toString({ timeZoneName: 'never', smallestUnit: 'second' });
 }
 
-let today: { timezone: string; minute: number; date: string } | undefined;
+/** Per zone, the local date of the last minute asked for: `now` repeats all minute long. */
+const todays = new Map<string, { minute: number; date: string }>();
 
-/** The local date (YYYY-MM-DD) of an instant in a time zone; `now` is memoised per minute. */
+/** The local date (YYYY-MM-DD) of an instant in a time zone; memoised per zone and minute. */
 export function localDateOf(instant: number, timezone: string): string {
   const minute = Math.floor(instant / MINUTE);
-  if (today && today.minute === minute && today.timezone === timezone) return today.date;
+  const today = todays.get(timezone);
+  if (today && today.minute === minute) return today.date;
   const date = Temporal.Instant.fromEpochMilliseconds(instant)
     .toZonedDateTimeISO(timezone)
     .toPlainDate()
     .toString();
-  today = { timezone, minute, date };
+  if (todays.size >= MEMO_LIMIT) todays.clear();
+  todays.set(timezone, { minute, date });
   return date;
 }
