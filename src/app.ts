@@ -30,6 +30,15 @@ import { ClientsService } from './modules/booking/clients.service.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { monitoringRoutes } from './modules/monitoring/monitoring.routes.js';
 import { CapturingEmailSender, type EmailSender } from './modules/notifications/email.js';
+import { GiftCertificateService } from './modules/payments/gift-certificates.service.js';
+import { paymentsRoutes } from './modules/payments/payments.routes.js';
+import { PaymentsService } from './modules/payments/payments.service.js';
+import { StripeWebhooks } from './modules/payments/payments.webhooks.js';
+import { payoutsRoutes } from './modules/payments/payouts.routes.js';
+import { PayoutsService } from './modules/payments/payouts.service.js';
+import { RefundSender } from './modules/payments/refunds.js';
+import { StripeGateway } from './modules/payments/stripe-gateway.js';
+import { stripeWebhookRoutes } from './modules/payments/webhook.routes.js';
 import { availabilityRoutes } from './modules/scheduling/availability.routes.js';
 import { scheduleRoutes } from './modules/scheduling/schedules.routes.js';
 import { ScheduleService } from './modules/scheduling/schedules.service.js';
@@ -229,7 +238,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       schedules: new ScheduleService(db, locationAccess, barberDays),
     });
     const booking = new BookingService({ db, access: locationAccess, scheduling });
-    const lifecycle = new AppointmentLifecycle({ db, access: locationAccess, scheduling }, booking);
+    const stripe = new StripeGateway(config.stripe);
+    const refunds = new RefundSender(db, stripe, app.log);
+    const lifecycle = new AppointmentLifecycle({ db, access: locationAccess, scheduling }, booking, refunds);
     await api.register(bookingRoutes, { booking, lifecycle });
     await api.register(guestBookingRoutes, { booking, lifecycle });
     await api.register(clientsRoutes, { clients: new ClientsService(db, locationAccess) });
@@ -237,9 +248,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       prefix: '/api/v2/analytics',
       analytics: new AnalyticsService(db, locationAccess, invalidations),
     });
+    const payments = new PaymentsService({
+      db,
+      access: locationAccess,
+      gateway: stripe,
+      appointments: lifecycle,
+      refunds,
+    });
+    await api.register(paymentsRoutes, { payments });
+    await api.register(payoutsRoutes, {
+      payouts: new PayoutsService(db, locationAccess, stripe),
+      giftCertificates: new GiftCertificateService(db, locationAccess),
+    });
+    await api.register(stripeWebhookRoutes, { webhooks: new StripeWebhooks(db, stripe, payments, refunds) });
     const jobs = new JobQueue(db.primary, app.log);
     const sweeper = new BookingSweeper({ db, access: locationAccess, scheduling }, booking);
-    api.addHook('onReady', () => jobs.start([sweeper.job()]));
+    api.addHook('onReady', () => jobs.start([sweeper.job(), refunds.job()]));
+    api.addHook('onClose', () => refunds.idle());
     api.addHook('onClose', () => jobs.stop());
   });
 

@@ -25,9 +25,11 @@ export interface Config {
   readonly trustProxy: boolean | string;
   readonly secrets: { readonly accessToken: string; readonly refreshToken: string };
   readonly cookieSecure: boolean;
+  /** Unset key (development, tests): payment routes answer 503 payments-not-configured. */
   readonly stripe: {
-    readonly secretKey: string;
-    readonly webhookSecret: string;
+    readonly secretKey: string | undefined;
+    readonly webhookSecret: string | undefined;
+    /** A Stripe-compatible server (tests, demo) instead of api.stripe.com. */
     readonly apiBase: string | undefined;
   };
   readonly seedDemo: boolean;
@@ -147,8 +149,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     cookieSecure: mode === 'production',
     stripe: {
-      secretKey: env['STRIPE_SECRET_KEY'] || (mode === 'production' ? '' : 'sk_test_local'),
-      webhookSecret: env['STRIPE_WEBHOOK_SECRET'] || (mode === 'production' ? '' : 'whsec_local'),
+      secretKey: env['STRIPE_SECRET_KEY'] || undefined,
+      webhookSecret: env['STRIPE_WEBHOOK_SECRET'] || undefined,
       apiBase: url(env, 'STRIPE_API_BASE', ['http:', 'https:']),
     },
     seedDemo: oneOf(env, 'SEED_DEMO', ['auto', 'off'] as const, 'auto') === 'auto',

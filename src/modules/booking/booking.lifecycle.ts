@@ -3,6 +3,8 @@
 
 import { withConnection } from '../../platform/db/connection.js';
 import { pgErrorCode } from '../../platform/db/errors.js';
+import type { Queryable } from '../../platform/db/pool.js';
+import { type Transaction, withTransaction } from '../../platform/db/transaction.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
 import { Forbidden, ValidationFailed } from '../../platform/http/errors.js';
 import {
@@ -38,10 +40,23 @@ export interface GuestActor {
   email: string;
 }
 
+/**
+ * What the one cancel path needs from payments: the policy refund reserved in the cancel's own
+ * transaction (never lost, never doubled), then sent to Stripe after the commit.
+ */
+export interface CancellationRefunds {
+  reserve(
+    tx: Transaction,
+    refund: { locationId: string; appointmentId: string; amountCents: number; reason: string },
+  ): Promise<number>;
+  kick(): void;
+}
+
 export class AppointmentLifecycle {
   constructor(
     private readonly deps: BookingDeps,
     private readonly booking: BookingService,
+    private readonly refunds?: CancellationRefunds,
   ) {}
 
   private async partyOf(auth: AuthContext, a: AppointmentWithParties): Promise<Party | undefined> {
@@ -170,23 +185,52 @@ export class AppointmentLifecycle {
       cancelledAt: new Date(),
       firstTimeClient: (a.client_visits ?? 0) === 0,
     });
-    const row = await changeStatus(this.deps.db.primary, {
-      locationId: a.location_id,
-      id: a.id,
-      from: a.status,
-      to: 'cancelled',
-      tally: tallyFor('cancelled', a.price_cents),
-      cancellation: {
-        reason: reason ?? null,
-        byUserId,
-        refundCents: refund.amount_cents,
-        feeCents: refund.fee_cents,
-        percent: refund.percent,
-      },
-    });
+    const refunds = refund.amount_cents > 0 ? this.refunds : undefined;
+    const cancel = (db: Queryable) =>
+      changeStatus(db, {
+        locationId: a.location_id,
+        id: a.id,
+        from: a.status,
+        to: 'cancelled',
+        tally: tallyFor('cancelled', a.price_cents),
+        cancellation: {
+          reason: reason ?? null,
+          byUserId,
+          refundCents: refund.amount_cents,
+          feeCents: refund.fee_cents,
+          percent: refund.percent,
+        },
+      });
+    const row = !refunds
+      ? await cancel(this.deps.db.primary)
+      : await withTransaction(this.deps.db.primary, async (tx) => {
+          const cancelled = await cancel(tx);
+          if (cancelled) {
+            await refunds.reserve(tx, {
+              locationId: a.location_id,
+              appointmentId: a.id,
+              amountCents: refund.amount_cents,
+              reason: 'cancellation refund by policy',
+            });
+          }
+          return cancelled;
+        });
+    if (row && refunds) refunds.kick();
     if (!row) throw InvalidTransition('the appointment changed meanwhile; reload it');
     await this.booking.barberDayChanged(row, row.start_time, row.busy_until);
     return row;
+  }
+
+  /** Payments, in its own transaction, when Stripe says a payment succeeded: pending → confirmed. */
+  async confirmPaid(tx: Queryable, locationId: string, id: string): Promise<boolean> {
+    const row = await changeStatus(tx, {
+      locationId,
+      id,
+      from: 'pending',
+      to: 'confirmed',
+      tally: tallyFor('confirmed', 0),
+    });
+    return row !== undefined;
   }
 
   /** PATCH /appointments/{id}/status: the appointment's barber and front-desk staff. */

@@ -1,0 +1,136 @@
+// Refunds that must happen even if Stripe is down right now: the cancellation refund (DESIGN §3,
+// "refunded through Stripe automatically") and the refund of a payment that succeeded for an
+// appointment already cancelled. Each is reserved as a pending refunds row in the transaction that
+// decides it; a sender then takes them to Stripe one at a time, with the row id as idempotency key, at
+// once after the commit and every minute on the durable job queue, so a crash or an outage delays a
+// refund but never loses or doubles it.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Database, Queryable } from '../../platform/db/pool.js';
+import { withTransaction } from '../../platform/db/transaction.js';
+import { AppError } from '../../platform/http/errors.js';
+import type { RecurringJob } from '../../platform/jobs/job-queue.js';
+import { PaymentProviderRejected } from './payments.errors.js';
+import { addRefunded, lockRefundablePayments } from './payments.sql.js';
+import { claimUnsentRefund, insertRefund, markRefundSent } from './refunds.sql.js';
+import type { PaymentGateway } from './stripe-gateway.js';
+
+const BATCH = 100;
+
+export class RefundSender {
+  private running: Promise<void> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly gateway: PaymentGateway,
+    private readonly log: Pick<Logger, 'warn' | 'error'>,
+  ) {}
+
+  /**
+   * In the caller's transaction: `amountCents` of the appointment's succeeded payments (newest first)
+   * becomes pending refunds, and counts as refunded at once so nothing refunds it twice. Capped at
+   * what remains. Returns the amount reserved.
+   */
+  async reserve(
+    tx: Queryable,
+    r: { locationId: string; appointmentId: string; amountCents: number; reason: string },
+  ): Promise<number> {
+    let left = r.amountCents;
+    for (const payment of await lockRefundablePayments(tx, r.locationId, r.appointmentId)) {
+      if (left <= 0) break;
+      const take = Math.min(left, payment.amount_cents - payment.refunded_cents);
+      await insertRefund(tx, {
+        id: randomUUID(),
+        locationId: r.locationId,
+        paymentId: payment.id,
+        amountCents: take,
+        reason: r.reason,
+        status: 'pending',
+        stripeRefundId: null,
+        byUserId: null,
+      });
+      await addRefunded(tx, r.locationId, payment.id, take);
+      left -= take;
+    }
+    return r.amountCents - left;
+  }
+
+  /** Starts sending now, in the background (after the reserving transaction committed). */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.sendPending().catch((error) => this.log.warn({ err: error }, 'sending refunds failed'));
+      } while (this.again);
+    })().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Resolves when a kicked send has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Sends pending refunds until none is left or Stripe is unavailable; returns how many were settled. */
+  async sendPending(): Promise<number> {
+    if (!this.gateway.configured) return 0;
+    let settled = 0;
+    for (let i = 0; i < BATCH; i++) {
+      const outcome = await withTransaction(this.db.primary, async (tx) => {
+        const refund = await claimUnsentRefund(tx);
+        if (!refund) return 'none' as const;
+        const fail = async (why: string) => {
+          this.log.error({ refund: refund.id, why }, 'refund failed; its amount is refundable again');
+          await markRefundSent(tx, refund.location_id, refund.id, 'failed', null);
+          await addRefunded(tx, refund.location_id, refund.payment_id, -refund.amount_cents);
+          return 'settled' as const;
+        };
+        if (!refund.stripe_payment_intent_id) return fail('the payment has no Stripe payment intent');
+        try {
+          const sent = await this.gateway.createRefund({
+            paymentIntentId: refund.stripe_payment_intent_id,
+            amountCents: refund.amount_cents,
+            idempotencyKey: `refund:${refund.id}`,
+            metadata: {
+              refund_id: refund.id,
+              payment_id: refund.payment_id,
+              location_id: refund.location_id,
+            },
+          });
+          if (sent.status === 'failed' || sent.status === 'canceled')
+            return fail(`Stripe says ${sent.status}`);
+          const status = sent.status === 'succeeded' ? 'succeeded' : 'pending';
+          await markRefundSent(tx, refund.location_id, refund.id, status, sent.id);
+          return 'settled' as const;
+        } catch (error) {
+          if (error instanceof AppError && error.code === PaymentProviderRejected.spec.code) {
+            return fail(error.message);
+          }
+          throw error; // Stripe unavailable: the row stays pending for the next run
+        }
+      }).catch((error) => {
+        this.log.warn({ err: error }, 'refund not sent; retried by the next run');
+        return 'stop' as const;
+      });
+      if (outcome !== 'settled') break;
+      settled++;
+    }
+    return settled;
+  }
+
+  job(): RecurringJob {
+    return {
+      name: 'payments.send-refunds',
+      cron: '* * * * *',
+      run: async () => {
+        await this.sendPending();
+      },
+    };
+  }
+}
