@@ -1,0 +1,207 @@
+// Refunds over HTTP against the fake Stripe: partial and full, never more than remains (also under
+// concurrency), the automatic refund of the one cancel path, and refund webhooks.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { newUser, type TestUser } from '../support/factory.js';
+import { expectProblem } from '../support/http.js';
+import type { TestShop } from '../support/shop-factory.js';
+import {
+  book,
+  createIntent,
+  deliver,
+  eventually,
+  newPaymentsShop,
+  paidDeposit,
+  type PaymentsWorld,
+  startPaymentsApp,
+} from './payments-world.js';
+
+let w: PaymentsWorld;
+let shop: TestShop;
+let client: TestUser;
+let manager: TestUser;
+
+before(async () => {
+  w = await startPaymentsApp();
+  shop = await newPaymentsShop(w.ctx);
+  client = await newUser(w.ctx);
+  manager = await newUser(w.ctx);
+  await w.ctx.db.primary.query(
+    `INSERT INTO memberships (location_id, user_id, role) VALUES ($1, $2, 'manager')`,
+    [shop.location.id, manager.id],
+  );
+});
+after(() => w.close());
+
+const refund = (paymentId: string, body: Record<string, unknown>, token = shop.owner.token) =>
+  w.api.post(`/api/v2/payments/${paymentId}/refund`, body, { token });
+
+const refundRows = async (paymentId: string) =>
+  (
+    await w.ctx.db.primary.query(
+      'SELECT amount_cents, status, stripe_refund_id, reason FROM refunds WHERE payment_id = $1 ORDER BY created_at',
+      [paymentId],
+    )
+  ).rows;
+
+test('a partial refund, then the rest; one more cent is refused', async () => {
+  const { payment } = await paidDeposit(w, shop, client);
+  const first = await refund(payment.id, { amount_cents: 400, reason: 'shorter cut' }, manager.token);
+  assert.equal(first.status, 201, first.text);
+  assert.equal(first.body.refund.amount_cents, 400);
+  assert.equal(first.body.refund.status, 'succeeded');
+  assert.match(first.body.refund.stripe_refund_id, /^re_/);
+  assert.equal(first.body.payment.refunded_cents, 400);
+  const sent = w.stripe.refunds.get(first.body.refund.stripe_refund_id)!;
+  assert.equal(sent['amount'], 400);
+  assert.equal(sent['payment_intent'], payment.stripe_payment_intent_id);
+  assert.equal(
+    w.stripe.calls('POST', '/v1/refunds').at(-1)!.idempotencyKey,
+    `refund:${first.body.refund.id}`,
+  );
+
+  expectProblem(
+    await refund(payment.id, { amount_cents: 601, reason: 'too much' }),
+    409,
+    'refund-exceeds-remaining',
+  );
+  const rest = await refund(payment.id, { reason: 'the rest' });
+  assert.equal(rest.status, 201, rest.text);
+  assert.equal(rest.body.refund.amount_cents, 600);
+  assert.equal(rest.body.payment.refunded_cents, 1000);
+  expectProblem(
+    await refund(payment.id, { amount_cents: 1, reason: 'nothing left' }),
+    409,
+    'refund-exceeds-remaining',
+  );
+  assert.deepEqual(
+    (await refundRows(payment.id)).map((r) => r.amount_cents),
+    [400, 600],
+  );
+});
+
+test('concurrent refunds of one payment never exceed it', async () => {
+  const { payment } = await paidDeposit(w, shop, client);
+  const answers = await Promise.all(
+    Array.from({ length: 6 }, (_, i) => refund(payment.id, { amount_cents: 300, reason: `race ${i}` })),
+  );
+  const ok = answers.filter((r) => r.status === 201);
+  assert.equal(ok.length, 3);
+  for (const r of answers.filter((x) => x.status !== 201)) expectProblem(r, 409, 'refund-exceeds-remaining');
+  const p = await w.api.get(`/api/v2/payments/${payment.id}`, { token: shop.owner.token });
+  assert.equal(p.body.refunded_cents, 900);
+  const atStripe = [...w.stripe.refunds.values()].filter(
+    (r) => r['payment_intent'] === payment.stripe_payment_intent_id,
+  );
+  assert.equal(
+    atStripe.reduce((sum, r) => sum + Number(r['amount']), 0),
+    900,
+  );
+});
+
+test('only a succeeded payment can be refunded; an unknown payment is 404', async () => {
+  const a = await book(w, shop, client);
+  const open = await createIntent(w, client.token, { appointment_id: a.id, kind: 'deposit' });
+  expectProblem(await refund(open.body.id, { reason: 'not paid' }), 409, 'payment-not-refundable');
+  expectProblem(
+    await refund('00000000-0000-4000-8000-000000000000', { reason: 'x' }),
+    404,
+    'payment-not-found',
+  );
+});
+
+test('cancelling a paid booking refunds the policy amount through Stripe automatically', async () => {
+  // Booked days ahead by a first-time client: 100 % back.
+  const { appointment, payment } = await paidDeposit(w, shop, client);
+  const cancel = await w.api.post(
+    `/api/v2/appointments/${appointment.id}/cancel`,
+    { reason: 'sick' },
+    {
+      token: client.token,
+    },
+  );
+  assert.equal(cancel.status, 200, cancel.text);
+  // Booking's public answer is unchanged: the refund the policy decided.
+  assert.deepEqual(cancel.body.refund, { amount_cents: 1000, fee_cents: 0, percent: 100 });
+  const rows = await eventually(
+    () => refundRows(payment.id),
+    (r) => r.length === 1 && r[0].status === 'succeeded',
+  );
+  assert.equal(rows[0].amount_cents, 1000);
+  assert.equal(rows[0].reason, 'cancellation refund by policy');
+  const sent = w.stripe.refunds.get(rows[0].stripe_refund_id)!;
+  assert.equal(sent['amount'], 1000);
+  assert.equal(sent['payment_intent'], payment.stripe_payment_intent_id);
+  const p = await w.api.get(`/api/v2/payments/${payment.id}`, { token: client.token });
+  assert.equal(p.body.refunded_cents, 1000);
+});
+
+test('a cancellation refund below the paid amount refunds just that (50 % minus the $10 fee)', async () => {
+  const returning = await newUser(w.ctx);
+  const { appointment, payment } = await paidDeposit(w, shop, returning);
+  const full = await createIntent(w, returning.token, { appointment_id: appointment.id, kind: 'full' });
+  w.stripe.setIntentStatus(full.body.stripe_payment_intent_id, 'succeeded');
+  await deliver(
+    w,
+    w.stripe.signedEvent(
+      'payment_intent.succeeded',
+      w.stripe.intents.get(full.body.stripe_payment_intent_id)!,
+    ),
+  );
+  // A returning client, 36 h before: 50 % of $40 − $10 = $10, taken from the newest payment first.
+  await w.ctx.db.primary.query(`UPDATE clients SET visits = 1 WHERE id = $1;`, [appointment.client_id]);
+  await w.ctx.db.primary.query(
+    `UPDATE appointments SET start_time = now() + interval '36 hours', end_time = now() + interval '36.5 hours',
+            busy_until = now() + interval '36.5 hours' WHERE id = $1`,
+    [appointment.id],
+  );
+  const cancel = await w.api.post(
+    `/api/v2/appointments/${appointment.id}/cancel`,
+    {},
+    { token: returning.token },
+  );
+  assert.deepEqual(cancel.body.refund, { amount_cents: 1000, fee_cents: 1000, percent: 50 });
+  const rows = await eventually(
+    () => refundRows(full.body.id),
+    (r) => r.length === 1 && r[0].status === 'succeeded',
+  );
+  assert.equal(rows[0].amount_cents, 1000);
+  assert.deepEqual(await refundRows(payment.id), []);
+});
+
+test('refund webhooks settle a pending refund; a failed one becomes refundable again', async () => {
+  w.stripe.refundStatus = 'pending';
+  try {
+    const { payment } = await paidDeposit(w, shop, client);
+    const r1 = await refund(payment.id, { amount_cents: 200, reason: 'a' });
+    const r2 = await refund(payment.id, { amount_cents: 300, reason: 'b' });
+    assert.equal(r1.body.refund.status, 'pending');
+    const ok = { ...w.stripe.refunds.get(r1.body.refund.stripe_refund_id)!, status: 'succeeded' };
+    assert.equal((await deliver(w, w.stripe.signedEvent('refund.updated', ok))).status, 200);
+    const failed = { ...w.stripe.refunds.get(r2.body.refund.stripe_refund_id)!, status: 'failed' };
+    assert.equal((await deliver(w, w.stripe.signedEvent('refund.failed', failed))).status, 200);
+    assert.deepEqual(
+      (await refundRows(payment.id)).map((r) => r.status),
+      ['succeeded', 'failed'],
+    );
+    const p = await w.api.get(`/api/v2/payments/${payment.id}`, { token: shop.owner.token });
+    assert.equal(p.body.refunded_cents, 200);
+  } finally {
+    w.stripe.refundStatus = 'succeeded';
+  }
+});
+
+test('charge.refunded from Stripe (a refund made in its dashboard) raises refunded_cents', async () => {
+  const { payment } = await paidDeposit(w, shop, client);
+  const charge = {
+    id: 'ch_dashboard',
+    object: 'charge',
+    amount: 1000,
+    amount_refunded: 250,
+    payment_intent: payment.stripe_payment_intent_id,
+    refunded: false,
+  };
+  assert.equal((await deliver(w, w.stripe.signedEvent('charge.refunded', charge))).status, 200);
+  const p = await w.api.get(`/api/v2/payments/${payment.id}`, { token: shop.owner.token });
+  assert.equal(p.body.refunded_cents, 250);
+});
