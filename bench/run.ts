@@ -10,6 +10,7 @@ import { log, withDataSet, withService } from './lifecycle.js';
 import { runLoad } from './load.js';
 import { type MeasureContext, measure } from './measure.js';
 import { type BenchOptions, parseOptions } from './options.js';
+import { pipelineRow } from './pipeline.js';
 import { benchRedis } from './redis.js';
 import { markdownTable, type Report, type Row, textTable, writeReport } from './report.js';
 import { explainMarkdown, type Growth, growthMarkdown, workersMarkdown } from './report-sections.js';
@@ -96,6 +97,7 @@ async function mainPass(context: MeasureContext, url: string): Promise<Row[]> {
   for (const scenario of readScenarios(world)) {
     rows.push((await measure(context, scenario)).row);
   }
+  rows.push(await pipelineRow(context.baseUrl));
   await bookingPass(context, url, rows);
   return rows;
 }

@@ -25,6 +25,8 @@ import { guestBookingRoutes } from './modules/booking/booking.public-routes.js';
 import { bookingRoutes } from './modules/booking/booking.routes.js';
 import { BookingService } from './modules/booking/booking.service.js';
 import { BookingSweeper } from './modules/booking/booking.sweeper.js';
+import { cancellationPolicyRoutes } from './modules/booking/cancellation-policy.routes.js';
+import { CancellationPolicyService } from './modules/booking/cancellation-policy.service.js';
 import { clientsRoutes } from './modules/booking/clients.routes.js';
 import { ClientsService } from './modules/booking/clients.service.js';
 import { healthRoutes } from './modules/health/health.routes.js';
@@ -243,6 +245,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const lifecycle = new AppointmentLifecycle({ db, access: locationAccess, scheduling }, booking, refunds);
     await api.register(bookingRoutes, { booking, lifecycle });
     await api.register(guestBookingRoutes, { booking, lifecycle });
+    await api.register(cancellationPolicyRoutes, {
+      policies: new CancellationPolicyService(db, locationAccess, booking),
+    });
     await api.register(clientsRoutes, { clients: new ClientsService(db, locationAccess) });
     await api.register(analyticsRoutes, {
       prefix: '/api/v2/analytics',

@@ -1,0 +1,42 @@
+// The pipeline target (DESIGN §5: all hooks of a request < 0.1 ms at p99), read from the service's
+// own HDR histograms on /metrics after the read scenarios have run through every route class.
+import type { Row } from './report.js';
+
+const HOOK_P99 = /^bookedbarber_hook_duration_ms\{name="([^"]+)",quantile="0\.99"\} ([0-9.e+-]+)$/;
+
+/** p99 per hook name, the worst one seen over `samples` scrapes (each may land on another worker). */
+async function hookP99s(baseUrl: string, samples: number): Promise<Map<string, number>> {
+  const worst = new Map<string, number>();
+  for (let i = 0; i < samples; i++) {
+    const text = await (await fetch(`${baseUrl}/metrics`)).text();
+    for (const line of text.split('\n')) {
+      const match = HOOK_P99.exec(line);
+      if (match) worst.set(match[1]!, Math.max(worst.get(match[1]!) ?? 0, Number(match[2])));
+    }
+  }
+  return worst;
+}
+
+/**
+ * One row: the sum of every hook's p99, an upper bound of the p99 of the hooks any one request runs
+ * (no route class has them all). Rate limits are off in the bench, so the limiter hook is not in it.
+ */
+export async function pipelineRow(baseUrl: string): Promise<Row> {
+  const p99s = await hookP99s(baseUrl, 8);
+  const sum = [...p99s.values()].reduce((a, b) => a + b, 0);
+  const problems = p99s.size === 0 ? ['no hook timings on /metrics'] : [];
+  return {
+    scenario: 'pipeline: hooks of a request (Σ p99)',
+    rps: undefined,
+    p50: undefined,
+    p95: undefined,
+    p99: Math.round(sum * 1000) / 1000,
+    errors: 0,
+    non2xx: 0,
+    ratio: undefined,
+    target: 'p99 < 0.1 ms',
+    verdict: p99s.size === 0 ? 'not available' : sum < 0.1 ? 'pass' : 'fail',
+    problems,
+    notes: [[...p99s].map(([name, p99]) => `${name} ${p99} ms`).join(', ')],
+  };
+}
