@@ -1,6 +1,8 @@
-// `npm run bench -- --soak 10m`: a mixed load for the whole duration, in 5-second windows; after each
-// window the RSS of every server process (/proc/<pid>/status) and one worker's heap (/metrics) are
-// sampled. Growth is measured from the end of the warm-up to the end; target < 10 %.
+// `npm run bench -- --soak 10m`: a warm-up, then a mixed load for the given duration, in 5-second
+// windows; after each window the RSS of every server process (/proc/<pid>/status) and one worker's heap
+// (/metrics) are sampled. The warm-up lasts until RSS has settled (JIT, pools and the bounded caches
+// filled: under 2 % over its last minute), at least one minute and at most five. Growth is measured
+// over the soak that follows; target < 10 %.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +29,10 @@ import { loadWorld, type World } from './world.js';
 
 const WINDOW_SECONDS = 5;
 const GROWTH_TARGET = 0.1;
+const WARMUP_MIN_SECONDS = 60;
+const WARMUP_MAX_SECONDS = 300;
+/** RSS growth over the last minute below which the warm-up is over. */
+const SETTLED = 0.02;
 
 interface Sample {
   t: number;
@@ -80,15 +86,29 @@ function picker(mix: [Scenario, number][]) {
   };
 }
 
-async function soakOn(server: RunningServer, url: string, options: BenchOptions): Promise<Sample[]> {
+/** Whether the last minute of samples grew RSS by less than SETTLED. */
+function settled(samples: readonly Sample[]): boolean {
+  const lastMinute = samples.slice(-(60 / WINDOW_SECONDS));
+  if (lastMinute.length < 60 / WINDOW_SECONDS) return false;
+  const first = lastMinute[0]!.rssMiB;
+  return (lastMinute.at(-1)!.rssMiB - first) / first < SETTLED;
+}
+
+async function soakOn(
+  server: RunningServer,
+  url: string,
+  options: BenchOptions,
+): Promise<{ samples: Sample[]; warmup: number }> {
   const world = await loadWorld(url);
   const created: string[] = [];
   const samples: Sample[] = [];
-  const windows = Math.ceil(options.soakSeconds / WINDOW_SECONDS);
+  let warmup: number | undefined;
+  let soakWindows = Math.ceil(options.soakSeconds / WINDOW_SECONDS);
   const started = performance.now();
   let mix = await mixedScenarios(world, url, server.baseUrl, created);
   if (mix.length === 0) throw new Error('no soak scenario is available');
-  for (let w = 0; w < windows; w++) {
+  for (let w = 0; soakWindows > 0; w++) {
+    if (warmup !== undefined) soakWindows--;
     // Tokens last 15 minutes: re-mint every 10 minutes of soak.
     if (w > 0 && w % 120 === 0) mix = await mixedScenarios(world, url, server.baseUrl, created);
     const next = picker(mix);
@@ -115,8 +135,16 @@ async function soakOn(server: RunningServer, url: string, options: BenchOptions)
       log(
         `  t=${s.t.toFixed(0)} s  rss ${s.rssMiB.toFixed(0)} MiB  heap ${s.heapMiB?.toFixed(0) ?? '?'} MiB  ${s.rps.toFixed(0)} req/s  p99 ${s.p99.toFixed(1)} ms`,
       );
+    if (
+      warmup === undefined &&
+      s.t >= WARMUP_MIN_SECONDS &&
+      (settled(samples) || s.t >= WARMUP_MAX_SECONDS)
+    ) {
+      warmup = s.t;
+      log(`  warm-up over at t=${s.t.toFixed(0)} s (${settled(samples) ? 'RSS settled' : 'time limit'})`);
+    }
   }
-  return samples;
+  return { samples, warmup: warmup ?? 0 };
 }
 
 export async function runSoak(
@@ -127,20 +155,18 @@ export async function runSoak(
   startedAt: string,
 ): Promise<number> {
   log(`soak: ${options.soakSeconds} s of mixed load in ${WINDOW_SECONDS} s windows`);
-  const samples = await withDataSet(options, build, options.sizes, 'soak_', (url) =>
+  const { samples, warmup } = await withDataSet(options, build, options.sizes, 'soak_', (url) =>
     withService(build, url, options.workers, redis, (server) => soakOn(server, url, options)),
   );
   if (redis) await redis.cleanup();
-  // Warm-up: the first minute or 10 % of the soak, whichever is longer (JIT, pools, caches filling).
-  const warmup = Math.max(60, options.soakSeconds * 0.1);
-  const after = samples.filter((s) => s.t >= warmup);
+  const after = samples.filter((s) => s.t > warmup);
   const avg = (xs: Sample[]) => xs.reduce((n, s) => n + s.rssMiB, 0) / Math.max(xs.length, 1);
   const base = avg(after.slice(0, 3));
   const end = avg(after.slice(-3));
   const growth = after.length >= 6 ? (end - base) / base : Number.NaN;
   // Shown beside the verdict: a curve that flattens (caches full, heap at its working size) reads
   // differently from one that keeps climbing, whatever the first minute did.
-  const secondHalf = samples.filter((s) => s.t >= options.soakSeconds / 2);
+  const secondHalf = samples.filter((s) => s.t >= warmup + options.soakSeconds / 2);
   const lateGrowth =
     secondHalf.length >= 6
       ? (avg(secondHalf.slice(-3)) - avg(secondHalf.slice(0, 3))) / avg(secondHalf.slice(0, 3))
@@ -176,7 +202,7 @@ export async function runSoak(
     warmup,
   );
   const svgPath = path.join(projectRoot, 'bench', 'results', 'soak.svg');
-  const summary = `RSS after warm-up ${base.toFixed(1)} MiB → at the end ${end.toFixed(1)} MiB: growth ${(growth * 100).toFixed(1)} % (target < 10 %); over the second half ${(lateGrowth * 100).toFixed(1)} %. ${errors} 5xx/transport errors. Mean ${(samples.reduce((n, s) => n + s.rps, 0) / Math.max(samples.length, 1)).toFixed(0)} req/s.`;
+  const summary = `Warm-up ${warmup.toFixed(0)} s, then ${options.soakSeconds} s measured. RSS after warm-up ${base.toFixed(1)} MiB → at the end ${end.toFixed(1)} MiB: growth ${(growth * 100).toFixed(1)} % (target < 10 %); over the second half ${(lateGrowth * 100).toFixed(1)} %. ${errors} 5xx/transport errors. Mean ${(samples.reduce((n, s) => n + s.rps, 0) / Math.max(samples.length, 1)).toFixed(0)} req/s.`;
   const files = writeReport({
     name: 'soak',
     startedAt,
