@@ -251,7 +251,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(clientsRoutes, { clients: new ClientsService(db, locationAccess) });
     await api.register(analyticsRoutes, {
       prefix: '/api/v2/analytics',
-      analytics: new AnalyticsService(db, locationAccess, invalidations),
+      analytics: new AnalyticsService(db, locationAccess),
     });
     const payments = new PaymentsService({
       db,

@@ -1,13 +1,12 @@
 // Analytics: revenue, appointments and the six-figure dashboard of a location or one barber over a
 // range of the location's local days. Owners, managers and platform admins see the whole location; a
-// barber sees only their own figures. Answers are cached per process for CACHE_TTL_MS.
+// barber sees only their own figures. Answers are cached per process (see ANSWER_FRESH_MS).
 import { Temporal } from 'temporal-polyfill';
-import { CoherentLru } from '../../platform/cache/coherent-lru.js';
-import type { InvalidationBus } from '../../platform/cache/invalidation-bus.js';
 import type { Database } from '../../platform/db/pool.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
 import { Forbidden, NotFound } from '../../platform/http/errors.js';
 import type { LocationAccess, Role } from '../shops/location-access.js';
+import { RefreshingCache } from './analytics.cache.js';
 import { InvalidDateRange, UnknownBarber } from './analytics.errors.js';
 import type {
   AnalyticsQuery,
@@ -32,12 +31,15 @@ import { appointmentRates, dashboardFigures, revenueTotals, type StatusCounts } 
 import { type BarberSchedule, workingMinutes } from './working-time.js';
 
 /**
- * How long an answer is reused. Analytics may be a little stale (DESIGN §2: it may even be read from a
- * replica), so a payment, booking or schedule change shows within this many milliseconds, in every
- * process, with no invalidation traffic on the write paths. Presets ("last_30_days") are resolved
- * against today's date when loaded, so a range can also lag midnight by at most this long.
+ * Analytics may be a little stale (DESIGN §2: it may even be read from a replica), so answers are
+ * reused instead of invalidated: a payment, booking or schedule change costs its write path nothing
+ * and shows in every process once the answer is reloaded. An answer is fresh for ANSWER_FRESH_MS;
+ * after that the next request gets it while one reload runs in the background; none older than
+ * ANSWER_STALE_MS is ever served (counted from the start of the query that made it). Presets
+ * ("last_30_days") are resolved against today when loaded, so a range lags midnight by as much.
  */
-export const CACHE_TTL_MS = 5_000;
+export const ANSWER_FRESH_MS = 5_000;
+export const ANSWER_STALE_MS = 15_000;
 
 const ANALYSTS: readonly Role[] = ['owner', 'manager', 'barber'];
 const STATUSES = ['pending', 'confirmed', 'in_progress', 'completed', 'cancelled', 'no_show'] as const;
@@ -83,15 +85,16 @@ function intoBuckets<R extends { day: string }, T>(
 }
 
 export class AnalyticsService {
-  private readonly answers: CoherentLru<Answer>;
+  private readonly answers = new RefreshingCache<Answer>({
+    max: 10_000,
+    freshMs: ANSWER_FRESH_MS,
+    staleMs: ANSWER_STALE_MS,
+  });
 
   constructor(
     private readonly db: Database,
     private readonly access: LocationAccess,
-    bus: InvalidationBus,
-  ) {
-    this.answers = new CoherentLru(bus, { topic: 'analytics', max: 10_000, ttlMs: CACHE_TTL_MS });
-  }
+  ) {}
 
   async revenue(auth: AuthContext, query: SeriesQuery): Promise<Revenue> {
     return (await this.answer(auth, 'revenue', query, async (scope) => {
@@ -204,10 +207,7 @@ export class AnalyticsService {
       query.to ?? '',
       query.group_by ?? '',
     ].join('|');
-    const answer = await this.answers.get(key, async () =>
-      load(await this.scope(locationId, barberId, query)),
-    );
-    return answer!;
+    return this.answers.get(key, async () => load(await this.scope(locationId, barberId, query)));
   }
 
   /** The barber whose figures are asked for: a barber's own, always; anyone else's choice. */
