@@ -220,3 +220,50 @@ describe('the barber-day cache', () => {
     assert.equal(JSON.parse(json).slots.length, 3);
   });
 });
+
+describe('cold barber-days loaded together', () => {
+  test('concurrent misses share one statement and each gets its own day back', async () => {
+    const s = await shop({ barbers: 2, slotIntervalMinutes: 60, services: [{ durationMinutes: 60 }] });
+    const next = date.add({ days: 7 }); // the same weekday, so the same hours
+    const hold = (barber: number, start: Date, end: Date) =>
+      ctx.db.primary.query(
+        `INSERT INTO appointments (location_id, barber_id, service_id, status, start_time, end_time, busy_until,
+           price_cents, hold_expires_at)
+         VALUES ($1, $2, $3, 'held', $4, $5, $5, 0, now() + interval '10 minutes')`,
+        [s.location.id, s.barbers[barber]!.id, s.services[0]!.id, start, end],
+      );
+    await hold(0, at('09:00'), at('10:00'));
+    await hold(1, at('10:00'), at('11:00'));
+    await hold(1, at('09:00', next), at('11:00', next));
+    // A service of its own (empty caches) over a pool that counts the barber-day statements.
+    let statements = 0;
+    const counting = {
+      query: (config: { name?: string }, values?: unknown[]) => {
+        if (config.name === 'scheduling_days_busy') statements++;
+        return ctx.db.primary.query(config as never, values);
+      },
+    };
+    const fresh = new SchedulingService(
+      { primary: counting, replica: counting } as never,
+      new BarberDayCache(createInvalidationBus(undefined, '')),
+    );
+    const starts = async (barber: number, day: Temporal.PlainDate) =>
+      JSON.parse(
+        await fresh.barberAvailabilityJson(s.barbers[barber]!.id, day.toString(), s.services[0]!.id),
+      ).slots.map((slot: { start_time: string }) => slot.start_time.slice(11, 16));
+    // Profiles first (they are warm in a running service); then four cold days at once.
+    await Promise.all([starts(0, date.add({ days: 1 })), starts(1, date.add({ days: 1 }))]);
+    statements = 0;
+    const [a, b, c, d] = await Promise.all([
+      starts(0, date),
+      starts(1, date),
+      starts(0, next),
+      starts(1, next),
+    ]);
+    assert.deepEqual(a, ['10:00', '11:00']);
+    assert.deepEqual(b, ['09:00', '11:00']);
+    assert.deepEqual(c, ['09:00', '10:00', '11:00']);
+    assert.deepEqual(d, ['11:00']);
+    assert.equal(statements, 1);
+  });
+});

@@ -1,6 +1,7 @@
 // Availability for clients and the booking module: lists slots (cached per barber-day) and validates a
 // requested start with the same engine. Existing appointments are the booking module's concern when it
 // validates (the exclusion constraint answers 409); listing subtracts them.
+import DataLoader from 'dataloader';
 import { Temporal } from 'temporal-polyfill';
 import type { Database } from '../../platform/db/pool.js';
 import {
@@ -32,8 +33,10 @@ import {
   UNBOOKABLE_ERRORS,
 } from './scheduling.errors.js';
 import {
+  type DayBusyRow,
+  type DayKey,
   findBarberProfile,
-  findDayBusy,
+  findDaysBusy,
   findLocationBarbers,
   type ServiceOffering,
 } from './scheduling.sql.js';
@@ -128,11 +131,23 @@ const DAY_MS = 86_400_000;
 export class SchedulingService {
   private readonly loadingProfiles = new Map<string, Promise<BarberProfile | undefined>>();
   private readonly loadingDays = new Map<string, Promise<DayBusy>>();
+  /**
+   * Cold barber-days asked for in the same turn of the event loop (requests parsed together, the
+   * barbers of an "any barber" listing) load in one statement: fewer round trips and fewer socket
+   * writes per request under load. setImmediate lets every ready request join before it runs.
+   */
+  private readonly daysBusy: DataLoader<DayKey, DayBusyRow>;
 
   constructor(
     private readonly db: Database,
     private readonly cache: BarberDayCache,
-  ) {}
+  ) {
+    this.daysBusy = new DataLoader((keys) => findDaysBusy(this.db.primary, keys), {
+      cache: false,
+      maxBatchSize: 100,
+      batchScheduleFn: (run) => setImmediate(run),
+    });
+  }
 
   /**
    * Validates a requested start against hours, grid, notice, horizon, time off and special days (not
@@ -214,12 +229,8 @@ export class SchedulingService {
     if (pending) return pending;
     const generation = this.cache.generation;
     const { start, end } = dayBounds(date, profile.timezone);
-    const loading = findDayBusy(this.db.primary, {
-      locationId: profile.locationId,
-      barberId,
-      dayStart: new Date(start),
-      dayEnd: new Date(end),
-    })
+    const loading = this.daysBusy
+      .load({ locationId: profile.locationId, barberId, dayStart: new Date(start), dayEnd: new Date(end) })
       .then((row) => {
         const busy = toDayBusy(row);
         this.cache.storeBusy(barberId, date, profile.locationId, busy, generation);

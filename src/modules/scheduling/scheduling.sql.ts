@@ -97,30 +97,47 @@ export interface DayBusyRow {
   readonly holdsLapseAt: number | null;
 }
 
+export interface DayKey {
+  readonly locationId: string;
+  readonly barberId: string;
+  readonly dayStart: Date;
+  readonly dayEnd: Date;
+}
+
 /**
- * The appointments and live holds overlapping [dayStart, dayEnd): one range scan of
- * appointments_barber_time_idx (location_id, barber_id, start_time) WHERE status <> 'cancelled'.
+ * Per key, the appointments and live holds overlapping [dayStart, dayEnd), in the order of the keys:
+ * one statement for a batch of barber-days (availability loads concurrent misses together), each a
+ * range scan of appointments_barber_time_idx (location_id, barber_id, start_time) WHERE status <>
+ * 'cancelled'.
  */
-export async function findDayBusy(
-  db: Queryable,
-  params: { locationId: string; barberId: string; dayStart: Date; dayEnd: Date },
-): Promise<DayBusyRow> {
+export async function findDaysBusy(db: Queryable, keys: readonly DayKey[]): Promise<DayBusyRow[]> {
   const result = await db.query<DayBusyRow>({
-    name: 'scheduling_day_busy',
+    name: 'scheduling_days_busy',
     text: `
-SELECT COALESCE(json_agg(json_build_array(
-         floor(EXTRACT(EPOCH FROM a.start_time) * 1000)::bigint,
-         floor(EXTRACT(EPOCH FROM a.busy_until) * 1000)::bigint)), '[]') AS appointments,
-       floor(EXTRACT(EPOCH FROM min(a.hold_expires_at)) * 1000)::float8 AS "holdsLapseAt"
-  FROM appointments a
- WHERE a.location_id = $1 AND a.barber_id = $2
-   AND a.status <> 'cancelled' AND (a.status <> 'held' OR a.hold_expires_at > now())
-   -- an appointment lasts under a day (720 min + 240 min buffer at most): bounds the index range
-   AND a.start_time > $3::timestamptz - interval '1 day' AND a.start_time < $4
-   AND a.busy_until > $3`,
-    values: [params.locationId, params.barberId, params.dayStart, params.dayEnd],
+SELECT COALESCE(b.busy, '[]') AS appointments, b.lapse AS "holdsLapseAt"
+  FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[])
+         WITH ORDINALITY AS k (location_id, barber_id, day_start, day_end, i)
+ CROSS JOIN LATERAL (
+   SELECT json_agg(json_build_array(
+            floor(EXTRACT(EPOCH FROM a.start_time) * 1000)::bigint,
+            floor(EXTRACT(EPOCH FROM a.busy_until) * 1000)::bigint)) AS busy,
+          floor(EXTRACT(EPOCH FROM min(a.hold_expires_at)) * 1000)::float8 AS lapse
+     FROM appointments a
+    WHERE a.location_id = k.location_id AND a.barber_id = k.barber_id
+      AND a.status <> 'cancelled' AND (a.status <> 'held' OR a.hold_expires_at > now())
+      -- an appointment lasts under a day (720 min + 240 min buffer at most): bounds the index range
+      AND a.start_time > k.day_start - interval '1 day' AND a.start_time < k.day_end
+      AND a.busy_until > k.day_start
+ ) b
+ ORDER BY k.i`,
+    values: [
+      keys.map((k) => k.locationId),
+      keys.map((k) => k.barberId),
+      keys.map((k) => k.dayStart),
+      keys.map((k) => k.dayEnd),
+    ],
   });
-  return result.rows[0]!;
+  return result.rows;
 }
 
 /**
