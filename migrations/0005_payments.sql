@@ -1,7 +1,12 @@
 -- Up Migration
 -- Payments additions: at most one open intent per appointment and kind (a retry returns it instead
--- of opening a second), gift certificates found by code, refunds found by their Stripe id, payment and
--- payout lists by location and time.
+-- of opening a second), the Idempotency-Key of intent creation, refunds found by their Stripe id,
+-- payment and payout lists by location and time.
+
+-- POST /payments/intents with an Idempotency-Key: a retry returns the first payment, even once paid.
+ALTER TABLE payments ADD COLUMN idempotency_key text CHECK (length(idempotency_key) BETWEEN 1 AND 255);
+CREATE UNIQUE INDEX payments_idempotency_key ON payments (location_id, appointment_id, idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
 
 -- Open = the client may still pay it: requires_payment, processing, or failed (Stripe lets the same
 -- intent be retried with another card after payment_intent.payment_failed).
@@ -28,3 +33,5 @@ DROP INDEX IF EXISTS refunds_pending_idx;
 DROP INDEX IF EXISTS refunds_stripe_refund_idx;
 DROP INDEX IF EXISTS payments_location_created_idx;
 DROP INDEX IF EXISTS payments_open_intent_key;
+DROP INDEX IF EXISTS payments_idempotency_key;
+ALTER TABLE payments DROP COLUMN IF EXISTS idempotency_key;

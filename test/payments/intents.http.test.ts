@@ -453,3 +453,28 @@ test('bad input is a 4xx problem, never a 500', async () => {
     'validation-failed',
   );
 });
+
+test('an Idempotency-Key retry returns the first payment, even once it is paid; another kind with it is 422', async () => {
+  const client = await newUser(w.ctx);
+  const certificate = await giftCertificate(1000);
+  const a = await book(w, shop, client);
+  const body = { appointment_id: a.id, kind: 'deposit' as const, gift_certificate_code: certificate.code };
+  const headers = { 'idempotency-key': `pay-${a.id}` };
+  const first = await w.api.post('/api/v2/payments/intents', body, { token: client.token, headers });
+  assert.equal(first.status, 201, first.text);
+  assert.equal(first.body.status, 'succeeded');
+  const retry = await w.api.post('/api/v2/payments/intents', body, { token: client.token, headers });
+  assert.equal(retry.status, 201, retry.text);
+  assert.equal(retry.headers.get('idempotent-replayed'), 'true');
+  assert.equal(retry.body.id, first.body.id);
+  expectProblem(
+    await w.api.post('/api/v2/payments/intents', { ...body, kind: 'full' }, { token: client.token, headers }),
+    422,
+    'idempotency-key-reused',
+  );
+  const { rows } = await w.ctx.db.primary.query(
+    'SELECT count(*)::int AS n FROM payments WHERE appointment_id = $1',
+    [a.id],
+  );
+  assert.equal(rows[0].n, 1);
+});

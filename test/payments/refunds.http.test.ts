@@ -205,3 +205,31 @@ test('charge.refunded from Stripe (a refund made in its dashboard) raises refund
   const p = await w.api.get(`/api/v2/payments/${payment.id}`, { token: shop.owner.token });
   assert.equal(p.body.refunded_cents, 250);
 });
+
+test('a cancel racing a payment’s success webhook never fails with 500, and what was paid is refunded', async () => {
+  for (let i = 0; i < 5; i++) {
+    const someone = await newUser(w.ctx);
+    const { appointment } = await paidDeposit(w, shop, someone);
+    const full = await createIntent(w, someone.token, { appointment_id: appointment.id, kind: 'full' });
+    const intent = w.stripe.setIntentStatus(full.body.stripe_payment_intent_id, 'succeeded');
+    const [cancel, webhook] = await Promise.all([
+      w.api.post(`/api/v2/appointments/${appointment.id}/cancel`, {}, { token: someone.token }),
+      deliver(w, w.stripe.signedEvent('payment_intent.succeeded', intent)),
+    ]);
+    assert.equal(cancel.status, 200, cancel.text);
+    assert.equal(webhook.status, 200, webhook.text);
+    // Whichever came first, the client gets all $40 back (first-time client, days ahead: 100 %).
+    const refunded = await eventually(
+      async () =>
+        (
+          await w.ctx.db.primary.query(
+            `SELECT COALESCE(sum(r.amount_cents) FILTER (WHERE r.status = 'succeeded'), 0)::int AS n
+               FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.appointment_id = $1`,
+            [appointment.id],
+          )
+        ).rows[0].n,
+      (n) => n === 4000,
+    );
+    assert.equal(refunded, 4000);
+  }
+});

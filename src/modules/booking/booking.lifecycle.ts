@@ -30,7 +30,12 @@ import type { ListQuery } from './booking.schemas.js';
 import { type BookingDeps, type BookingService, FRONT_DESK } from './booking.service.js';
 import { type AppointmentRow, changeStatus, rescheduleAppointment } from './booking.sql.js';
 import { decodeCursor, encodeCursor } from './booking.views.js';
-import { type CancellationPolicy, DEFAULT_POLICY, refundForCancellation } from './refund-policy.js';
+import {
+  type CancellationPolicy,
+  DEFAULT_POLICY,
+  type Refund,
+  refundForCancellation,
+} from './refund-policy.js';
 
 /** How the caller stands to one appointment. `colleague`: a barber of the shop, not of this chair. */
 type Party = 'admin' | 'staff' | 'barber' | 'client' | 'colleague';
@@ -45,6 +50,8 @@ export interface GuestActor {
  * transaction (never lost, never doubled), then sent to Stripe after the commit.
  */
 export interface CancellationRefunds {
+  /** Takes payments' lock of the appointment and returns what was paid (succeeded, net of refunds). */
+  lockPaid(tx: Transaction, locationId: string, appointmentId: string): Promise<number>;
   reserve(
     tx: Transaction,
     refund: { locationId: string; appointmentId: string; amountCents: number; reason: string },
@@ -178,15 +185,16 @@ export class AppointmentLifecycle {
           firstTimeFullRefundMinHours: terms.first_time_full_refund_min_hours,
         }
       : DEFAULT_POLICY;
-    const refund = refundForCancellation({
-      policy,
-      paidCents: terms.paid_cents,
-      startTime: a.start_time,
-      cancelledAt: new Date(),
-      firstTimeClient: (a.client_visits ?? 0) === 0,
-    });
-    const refunds = refund.amount_cents > 0 ? this.refunds : undefined;
-    const cancel = (db: Queryable) =>
+    const cancelledAt = new Date();
+    const decide = (paidCents: number) =>
+      refundForCancellation({
+        policy,
+        paidCents,
+        startTime: a.start_time,
+        cancelledAt,
+        firstTimeClient: (a.client_visits ?? 0) === 0,
+      });
+    const cancel = (db: Queryable, refund: Refund) =>
       changeStatus(db, {
         locationId: a.location_id,
         id: a.id,
@@ -201,11 +209,14 @@ export class AppointmentLifecycle {
           percent: refund.percent,
         },
       });
+    const refunds = this.refunds;
     const row = !refunds
-      ? await cancel(this.deps.db.primary)
+      ? await cancel(this.deps.db.primary, decide(terms.paid_cents))
       : await withTransaction(this.deps.db.primary, async (tx) => {
-          const cancelled = await cancel(tx);
-          if (cancelled) {
+          // What was paid, read under payments' lock of this appointment: a payment succeeding
+          // meanwhile is either counted here or, once it sees the cancellation, refunded by payments.
+          const refund = decide(await refunds.lockPaid(tx, a.location_id, a.id));
+          if (refund.amount_cents > 0) {
             await refunds.reserve(tx, {
               locationId: a.location_id,
               appointmentId: a.id,
@@ -213,9 +224,11 @@ export class AppointmentLifecycle {
               reason: 'cancellation refund by policy',
             });
           }
+          const cancelled = await cancel(tx, refund);
+          if (!cancelled) throw InvalidTransition('the appointment changed meanwhile; reload it');
           return cancelled;
         });
-    if (row && refunds) refunds.kick();
+    if (row && refunds && (row.refund_cents ?? 0) > 0) refunds.kick();
     if (!row) throw InvalidTransition('the appointment changed meanwhile; reload it');
     await this.booking.barberDayChanged(row, row.start_time, row.busy_until);
     return row;

@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireAuth } from '../../platform/http/auth-context.js';
 import {
+  IdempotencyHeaders,
   IdParams,
   IntentBody,
   Payment,
@@ -35,12 +36,14 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<{ payments: PaymentsServi
         summary: 'Pay an appointment’s deposit or the rest of its price',
         description:
           'An open intent of the same appointment and kind is returned instead of a second one (header idempotent-replayed).',
+        headers: IdempotencyHeaders,
         body: IntentBody,
         response: { 201: PaymentIntent },
       },
     },
     async (request, reply) => {
-      const result = await payments.createIntent(requireAuth(request.auth), request.body);
+      const key = request.headers['idempotency-key'];
+      const result = await payments.createIntent(requireAuth(request.auth), request.body, key);
       if (result.existing) reply.header('idempotent-replayed', 'true');
       return reply.code(201).send({ ...paymentView(result.payment), client_secret: result.clientSecret });
     },

@@ -23,6 +23,16 @@ const Status = Type.Union([
 
 export const IdParams = Type.Object({ id: Uuid });
 
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description: 'A retry with the same key returns the payment the first request created',
+    }),
+  ),
+});
+
 export const IntentBody = Type.Object(
   {
     appointment_id: Uuid,

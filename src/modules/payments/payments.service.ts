@@ -7,7 +7,7 @@ import { withTransaction } from '../../platform/db/transaction.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
 import { Forbidden } from '../../platform/http/errors.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/keyset-page.js';
-import { AppointmentNotFound } from '../booking/booking.errors.js';
+import { AppointmentNotFound, IdempotencyKeyReused } from '../booking/booking.errors.js';
 import { type LocationAccess, MANAGERS, type Role } from '../shops/location-access.js';
 import {
   applyGiftCertificate,
@@ -36,11 +36,12 @@ import {
   findPaidSoFar,
   findPayableAppointment,
   findPayment,
+  findPaymentByIdempotencyKey,
+  findPaymentByIntent,
   insertPayment,
   listPayments,
   lockAppointmentPayments,
   lockPayment,
-  lockPaymentByIntent,
   type PaymentRow,
   setPaymentIntent,
   updatePaymentStatus,
@@ -93,7 +94,11 @@ export class PaymentsService {
     throw notFound();
   }
 
-  async createIntent(auth: AuthContext, body: IntentBody): Promise<IntentResult> {
+  /**
+   * One open intent per appointment and kind: a second request returns it. With an Idempotency-Key, a
+   * retry returns the payment the first request created, even after it was paid.
+   */
+  async createIntent(auth: AuthContext, body: IntentBody, idempotencyKey?: string): Promise<IntentResult> {
     const a = await findPayableAppointment(this.deps.db.primary, body.appointment_id);
     if (!a) throw AppointmentNotFound('no such appointment');
     await this.requireParty(auth, a, () => AppointmentNotFound('no such appointment'));
@@ -101,6 +106,13 @@ export class PaymentsService {
 
     const created = await withTransaction(this.deps.db.primary, async (tx) => {
       await lockAppointmentPayments(tx, a.id);
+      if (idempotencyKey) {
+        const first = await findPaymentByIdempotencyKey(tx, a.location_id, a.id, idempotencyKey);
+        if (first && first.kind !== body.kind) {
+          throw IdempotencyKeyReused('this Idempotency-Key was used for another kind of payment');
+        }
+        if (first) return { payment: first, clientSecret: null, existing: true };
+      }
       const open = await findOpenPayment(tx, a.location_id, a.id, body.kind);
       if (open) return { payment: open, clientSecret: null, existing: true };
       const paid = await findPaidSoFar(tx, a.location_id, a.id);
@@ -146,6 +158,7 @@ export class PaymentsService {
         giftCertificateCents: gift.cents,
         platformFeeCents: split.platform_fee_cents,
         barberShareCents: split.barber_share_cents,
+        idempotencyKey: idempotencyKey ?? null,
       });
       if (charge === 0) {
         await this.deps.appointments.confirmPaid(tx, a.location_id, a.id);
@@ -227,8 +240,13 @@ export class PaymentsService {
     intentId: string,
     to: PaymentStatus,
   ): Promise<{ refundReserved: boolean }> {
-    const payment = await lockPaymentByIntent(tx, intentId);
-    if (!payment || !canBecome(payment.status, to)) return { refundReserved: false };
+    const found = await findPaymentByIntent(tx, intentId);
+    if (!found) return { refundReserved: false };
+    // The appointment's lock first, as intents and the cancel path take it: never a deadlock, and a
+    // cancel either counts this payment or, finished first, is seen below.
+    await lockAppointmentPayments(tx, found.appointment_id);
+    const payment = (await lockPayment(tx, found.location_id, found.id))!;
+    if (!canBecome(payment.status, to)) return { refundReserved: false };
     await updatePaymentStatus(tx, payment.location_id, payment.id, to);
     if (to === 'canceled' && payment.gift_certificate_id && payment.gift_certificate_cents > 0) {
       await adjustGiftBalance(

@@ -128,6 +128,7 @@ export interface NewPayment {
   giftCertificateCents: number;
   platformFeeCents: number;
   barberShareCents: number;
+  idempotencyKey: string | null;
 }
 
 export async function insertPayment(tx: Queryable, p: NewPayment): Promise<PaymentRow> {
@@ -135,8 +136,8 @@ export async function insertPayment(tx: Queryable, p: NewPayment): Promise<Payme
     name: 'payments_insert',
     text: `
 INSERT INTO payments (id, location_id, appointment_id, barber_id, client_id, kind, status, amount_cents, currency,
-  gift_certificate_id, gift_certificate_cents, platform_fee_cents, barber_share_cents, completed_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, CASE WHEN $7 = 'succeeded' THEN now() END)
+  gift_certificate_id, gift_certificate_cents, platform_fee_cents, barber_share_cents, idempotency_key, completed_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, CASE WHEN $7 = 'succeeded' THEN now() END)
 RETURNING ${PAYMENT_COLUMNS}`,
     values: [
       p.id,
@@ -152,9 +153,26 @@ RETURNING ${PAYMENT_COLUMNS}`,
       p.giftCertificateCents,
       p.platformFeeCents,
       p.barberShareCents,
+      p.idempotencyKey,
     ],
   });
   return result.rows[0]!;
+}
+
+/** The payment a request with this Idempotency-Key created. Served by payments_idempotency_key. */
+export async function findPaymentByIdempotencyKey(
+  tx: Queryable,
+  locationId: string,
+  appointmentId: string,
+  key: string,
+): Promise<PaymentRow | undefined> {
+  const result = await tx.query<PaymentRow>({
+    name: 'payments_find_by_idempotency_key',
+    text: `SELECT ${PAYMENT_COLUMNS} FROM payments
+            WHERE location_id = $1 AND appointment_id = $2 AND idempotency_key = $3`,
+    values: [locationId, appointmentId, key],
+  });
+  return result.rows[0];
 }
 
 export async function setPaymentIntent(
@@ -202,11 +220,14 @@ export async function lockPayment(
   return result.rows[0];
 }
 
-/** Served by payments_intent_idx. */
-export async function lockPaymentByIntent(tx: Queryable, intentId: string): Promise<PaymentRow | undefined> {
-  const result = await tx.query<PaymentRow>({
-    name: 'payments_lock_by_intent',
-    text: `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE stripe_payment_intent_id = $1 FOR UPDATE`,
+/** Which payment an intent is, not locked (the appointment's lock comes first). Served by payments_intent_idx. */
+export async function findPaymentByIntent(
+  tx: Queryable,
+  intentId: string,
+): Promise<{ id: string; location_id: string; appointment_id: string } | undefined> {
+  const result = await tx.query<{ id: string; location_id: string; appointment_id: string }>({
+    name: 'payments_find_by_intent',
+    text: `SELECT id, location_id, appointment_id FROM payments WHERE stripe_payment_intent_id = $1`,
     values: [intentId],
   });
   return result.rows[0];

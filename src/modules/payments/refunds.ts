@@ -11,7 +11,7 @@ import { withTransaction } from '../../platform/db/transaction.js';
 import { AppError } from '../../platform/http/errors.js';
 import type { RecurringJob } from '../../platform/jobs/job-queue.js';
 import { PaymentProviderRejected } from './payments.errors.js';
-import { addRefunded, lockRefundablePayments } from './payments.sql.js';
+import { addRefunded, lockAppointmentPayments, lockRefundablePayments } from './payments.sql.js';
 import { claimUnsentRefund, insertRefund, markRefundSent } from './refunds.sql.js';
 import type { PaymentGateway } from './stripe-gateway.js';
 
@@ -26,6 +26,16 @@ export class RefundSender {
     private readonly gateway: PaymentGateway,
     private readonly log: Pick<Logger, 'warn' | 'error'>,
   ) {}
+
+  /**
+   * In the caller's transaction: takes the appointment's payments lock (the one intents and webhooks
+   * take) and returns what was paid by card and not refunded, the base of the cancellation refund.
+   */
+  async lockPaid(tx: Queryable, locationId: string, appointmentId: string): Promise<number> {
+    await lockAppointmentPayments(tx, appointmentId);
+    const payments = await lockRefundablePayments(tx, locationId, appointmentId);
+    return payments.reduce((sum, p) => sum + p.amount_cents - p.refunded_cents, 0);
+  }
 
   /**
    * In the caller's transaction: `amountCents` of the appointment's succeeded payments (newest first)
