@@ -30,6 +30,8 @@ export interface BenchOptions {
   /** CI: throughput targets are reported but only correctness fails the run. */
   correctnessOnly: boolean;
   serverUrl: string;
+  /** Measure only the load scenarios whose name contains this (case-insensitive); the checks still run. */
+  only: string | undefined;
 }
 
 const FULL: Sizes = {
@@ -72,6 +74,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
     seed: 42,
     correctnessOnly: quick && env['CI'] === 'true',
     serverUrl: env['BENCH_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres',
+    only: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -114,6 +117,10 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
         break;
       case '--seed':
         options.seed = positive('seed', next());
+        break;
+      case '--only':
+        options.only = next();
+        if (!options.only) throw new Error('--only needs part of a scenario name, e.g. analytics');
         break;
       case '--correctness-only':
         options.correctnessOnly = true;

@@ -91,14 +91,19 @@ function readScenarios(world: World): Scenario[] {
   ];
 }
 
-async function mainPass(context: MeasureContext, url: string): Promise<Row[]> {
+/** `--only text`: the scenarios whose name contains it; all of them without the flag. */
+function selected(only: string | undefined, name: string): boolean {
+  return only === undefined || name.toLowerCase().includes(only.toLowerCase());
+}
+
+async function mainPass(context: MeasureContext, url: string, only?: string): Promise<Row[]> {
   const world = await loadWorld(url);
   const rows: Row[] = [];
-  for (const scenario of readScenarios(world)) {
+  for (const scenario of readScenarios(world).filter((s) => selected(only, s.name))) {
     rows.push((await measure(context, scenario)).row);
   }
   rows.push(await pipelineRow(context.baseUrl));
-  await bookingPass(context, url, rows);
+  if (selected(only, 'POST /appointments')) await bookingPass(context, url, rows);
   return rows;
 }
 
@@ -185,7 +190,7 @@ async function main(): Promise<number> {
       ceilings.push(await measureCeiling(options.workers, options));
       ceilingRps = Math.max(...ceilings);
       const rows = await withService(build, url, options.workers, redis, (server) =>
-        mainPass(context(server.baseUrl), url),
+        mainPass(context(server.baseUrl), url, options.only),
       );
       report.sections.push({
         title: `Scenarios (${options.sizes.appointments} appointments, WORKERS=${options.workers}, ceiling ${ceilingRps.toFixed(0)} req/s, the higher of ${ceilings.map((c) => c.toFixed(0)).join(' and ')})`,
