@@ -17,6 +17,7 @@ import type {
 } from './analytics.schemas.js';
 import * as sql from './analytics.sql.js';
 import {
+  addDays,
   type Bucket,
   bucketsOf,
   datesOf,
@@ -46,14 +47,8 @@ const STATUSES = ['pending', 'confirmed', 'in_progress', 'completed', 'cancelled
 
 type Answer = Revenue | AppointmentStats | Dashboard;
 
-interface Scope {
-  locationId: string;
-  barberId: string | null;
-  settings: sql.LocationSettings;
-  range: LocalRange;
-  /** [start, end): local midnight of `from` to local midnight after `to`. */
-  start: Date;
-  end: Date;
+interface Scope extends sql.Span {
+  readonly settings: sql.LocationSettings;
 }
 
 /** The instant a local date begins (its first instant: midnight, or later where midnight is skipped). */
@@ -98,14 +93,7 @@ export class AnalyticsService {
 
   async revenue(auth: AuthContext, query: SeriesQuery): Promise<Revenue> {
     return (await this.answer(auth, 'revenue', query, async (scope) => {
-      const rows = await sql.findRevenueByDay(
-        this.db.replica,
-        scope.locationId,
-        scope.start,
-        scope.end,
-        scope.settings.timezone,
-        scope.barberId,
-      );
+      const rows = await sql.findRevenueByDay(this.db.replica, scope);
       const series = intoBuckets(
         scope.range,
         query.group_by,
@@ -130,14 +118,7 @@ export class AnalyticsService {
 
   async appointments(auth: AuthContext, query: SeriesQuery): Promise<AppointmentStats> {
     return (await this.answer(auth, 'appointments', query, async (scope) => {
-      const rows = await sql.findAppointmentsByDay(
-        this.db.replica,
-        scope.locationId,
-        scope.start,
-        scope.end,
-        scope.settings.timezone,
-        scope.barberId,
-      );
+      const rows = await sql.findAppointmentsByDay(this.db.replica, scope);
       const series = intoBuckets(
         scope.range,
         query.group_by,
@@ -162,18 +143,18 @@ export class AnalyticsService {
 
   async dashboard(auth: AuthContext, query: AnalyticsQuery): Promise<Dashboard> {
     return (await this.answer(auth, 'dashboard', query, async (scope) => {
-      const { locationId, barberId, start, end, range } = scope;
+      const { range } = scope;
       const [revenue, visits, schedules] = await Promise.all([
-        sql.findRevenueByDay(this.db.replica, locationId, start, end, scope.settings.timezone, barberId),
-        sql.findVisitFigures(this.db.replica, locationId, start, end, barberId),
-        sql.findSchedules(this.db.replica, locationId, range.from, range.to, start, end, barberId),
+        sql.findRevenueByDay(this.db.replica, scope),
+        sql.findVisitFigures(this.db.replica, scope),
+        sql.findSchedules(this.db.replica, scope),
       ]);
       const figures = dashboardFigures({
         revenueCents: revenue.reduce((n, r) => n + r.gross_cents - r.refunded_cents, 0),
         completed: visits.completed,
         noShows: visits.no_shows,
         bookedMinutes: visits.booked_minutes,
-        workingMinutes: workingMinutes(datesOf(range), scope.settings.timezone, schedules.map(scheduleOf)),
+        workingMinutes: workingMinutes(datesOf(range), scope.timezone, schedules.map(scheduleOf)),
         clients: visits.clients,
         returningClients: visits.returning_clients,
         rebookedClients: visits.rebooked_clients,
@@ -226,13 +207,15 @@ export class AnalyticsService {
     if (!settings.barber_found) throw UnknownBarber(`barber ${barberId} does not work at this location`);
     const today = Temporal.Now.plainDateISO(settings.timezone).toString();
     const range = resolveRange(query, today);
+    const { timezone } = settings;
     return {
       locationId,
       barberId,
       settings,
+      timezone,
       range,
-      start: startOfDay(range.from, settings.timezone),
-      end: startOfDay(Temporal.PlainDate.from(range.to).add({ days: 1 }).toString(), settings.timezone),
+      start: startOfDay(range.from, timezone),
+      end: startOfDay(addDays(range.to, 1), timezone),
     };
   }
 
@@ -240,7 +223,7 @@ export class AnalyticsService {
     return {
       location_id: scope.locationId,
       barber_id: scope.barberId,
-      timezone: scope.settings.timezone,
+      timezone: scope.timezone,
       currency: scope.settings.currency,
       date_range: query.date_range,
       from: scope.range.from,

@@ -3,7 +3,19 @@
 // one is configured: analytics may be a little stale, DESIGN §2). Local days are computed in SQL with
 // `AT TIME ZONE` of the location's IANA zone, which is exact across DST.
 import type { Queryable } from '../../platform/db/pool.js';
+import type { LocalRange } from './date-range.js';
 import type { Window } from './working-time.js';
+
+/** What a query covers: a location (or one of its barbers) over local dates, [start, end) as instants. */
+export interface Span {
+  readonly locationId: string;
+  readonly barberId: string | null;
+  readonly timezone: string;
+  readonly range: LocalRange;
+  /** The first instant of range.from and of the day after range.to, in the location's zone. */
+  readonly start: Date;
+  readonly end: Date;
+}
 
 export interface LocationSettings {
   timezone: string;
@@ -56,14 +68,7 @@ export interface RevenueDay {
  * payments_completed_idx (location_id, completed_at) INCLUDE (amount_cents, refunded_cents, barber_id)
  * WHERE status = 'succeeded': every column read is in the index, the barber filter included.
  */
-export async function findRevenueByDay(
-  db: Queryable,
-  locationId: string,
-  start: Date,
-  end: Date,
-  timezone: string,
-  barberId: string | null,
-): Promise<RevenueDay[]> {
+export async function findRevenueByDay(db: Queryable, span: Span): Promise<RevenueDay[]> {
   const result = await db.query<RevenueDay>({
     name: 'analytics_revenue_by_day',
     text: `SELECT (completed_at AT TIME ZONE $4)::date AS day, sum(amount_cents)::bigint AS gross_cents,
@@ -72,7 +77,7 @@ FROM payments
 WHERE location_id = $1 AND status = 'succeeded' AND completed_at >= $2 AND completed_at < $3
   AND ($5::uuid IS NULL OR barber_id = $5)
 GROUP BY 1`,
-    values: [locationId, start, end, timezone, barberId],
+    values: [span.locationId, span.start, span.end, span.timezone, span.barberId],
   });
   return result.rows;
 }
@@ -84,14 +89,7 @@ export interface AppointmentDay {
 }
 
 /** Appointments starting in [start, end) per local day and status (holds excluded). Served by appointments_location_time_idx. */
-export async function findAppointmentsByDay(
-  db: Queryable,
-  locationId: string,
-  start: Date,
-  end: Date,
-  timezone: string,
-  barberId: string | null,
-): Promise<AppointmentDay[]> {
+export async function findAppointmentsByDay(db: Queryable, span: Span): Promise<AppointmentDay[]> {
   const result = await db.query<AppointmentDay>({
     name: 'analytics_appointments_by_day',
     text: `SELECT (start_time AT TIME ZONE $4)::date AS day, status, count(*)::int AS count
@@ -99,7 +97,7 @@ FROM appointments
 WHERE location_id = $1 AND start_time >= $2 AND start_time < $3 AND status <> 'held'
   AND ($5::uuid IS NULL OR barber_id = $5)
 GROUP BY 1, 2`,
-    values: [locationId, start, end, timezone, barberId],
+    values: [span.locationId, span.start, span.end, span.timezone, span.barberId],
   });
   return result.rows;
 }
@@ -120,13 +118,7 @@ export interface VisitFigures {
  * when filtered). The range is read through appointments_location_time_idx, the later bookings through
  * appointments_client_time_idx.
  */
-export async function findVisitFigures(
-  db: Queryable,
-  locationId: string,
-  start: Date,
-  end: Date,
-  barberId: string | null,
-): Promise<VisitFigures> {
+export async function findVisitFigures(db: Queryable, span: Span): Promise<VisitFigures> {
   const result = await db.query<VisitFigures>({
     name: 'analytics_visit_figures',
     text: `WITH booked AS (
@@ -146,7 +138,7 @@ SELECT (SELECT count(*) FROM booked WHERE status = 'completed')::int AS complete
           SELECT 1 FROM appointments a
           WHERE a.location_id = $1 AND a.client_id = v.client_id AND a.start_time > v.last_visit
             AND a.status NOT IN ('held', 'cancelled') AND ($4::uuid IS NULL OR a.barber_id = $4)))::int AS rebooked_clients`,
-    values: [locationId, start, end, barberId],
+    values: [span.locationId, span.start, span.end, span.barberId],
   });
   return result.rows[0]!;
 }
@@ -164,15 +156,7 @@ export interface ScheduleRow {
  * not) with their weekly windows (working_hours_barber_idx), special days of the range (special_days
  * primary key) and time off touching [start, end) (time_off_barber_range_idx).
  */
-export async function findSchedules(
-  db: Queryable,
-  locationId: string,
-  from: string,
-  to: string,
-  start: Date,
-  end: Date,
-  barberId: string | null,
-): Promise<ScheduleRow[]> {
+export async function findSchedules(db: Queryable, span: Span): Promise<ScheduleRow[]> {
   const result = await db.query<ScheduleRow>({
     name: 'analytics_schedules',
     text: `SELECT b.id AS barber_id,
@@ -185,7 +169,7 @@ export async function findSchedules(
      AND tstzrange(t.start_time, t.end_time) && tstzrange($4, $5)) AS time_off
 FROM barbers b
 WHERE b.location_id = $1 AND (CASE WHEN $6::uuid IS NULL THEN b.is_active ELSE b.id = $6 END)`,
-    values: [locationId, from, to, start, end, barberId],
+    values: [span.locationId, span.range.from, span.range.to, span.start, span.end, span.barberId],
   });
   return result.rows;
 }
