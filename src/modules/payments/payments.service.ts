@@ -6,9 +6,10 @@ import type { Database, Queryable } from '../../platform/db/pool.js';
 import { withTransaction } from '../../platform/db/transaction.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
 import { Forbidden } from '../../platform/http/errors.js';
-import { decodeCursor, encodeCursor } from '../../platform/http/keyset-page.js';
+import { decodeCursor, pageOf } from '../../platform/http/keyset-page.js';
 import { AppointmentNotFound, IdempotencyKeyReused } from '../booking/booking.errors.js';
-import { type LocationAccess, MANAGERS, type Role } from '../shops/location-access.js';
+import { FRONT_DESK } from '../booking/booking.service.js';
+import { type LocationAccess, MANAGERS } from '../shops/location-access.js';
 import {
   applyGiftCertificate,
   canBecome,
@@ -63,8 +64,6 @@ export interface PaymentsDeps {
   refunds: RefundSender;
 }
 
-/** Roles that take payments for any appointment of their location. */
-const FRONT_DESK: readonly Role[] = ['owner', 'manager', 'receptionist'];
 const PAYABLE = ['pending', 'confirmed', 'in_progress', 'completed'];
 
 export interface IntentResult {
@@ -209,13 +208,8 @@ export class PaymentsService {
         limit: q.limit + 1,
       },
     );
-    const items = rows.slice(0, q.limit);
-    const last = items[items.length - 1];
-    return {
-      items,
-      next_cursor:
-        rows.length > q.limit && last ? encodeCursor({ name: last.created_key, id: last.id }) : null,
-    };
+    // The cursor's "name" is created_at to the microsecond: pages are newest first by (created_at, id).
+    return pageOf(rows, q.limit, (row) => ({ name: row.created_key, id: row.id }));
   }
 
   /** The explicit check: asks Stripe for the intent and applies what it says. */

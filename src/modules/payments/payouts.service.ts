@@ -8,7 +8,7 @@ import type { Database } from '../../platform/db/pool.js';
 import { withTransaction } from '../../platform/db/transaction.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
 import { ValidationFailed } from '../../platform/http/errors.js';
-import { decodeCursor, encodeCursor } from '../../platform/http/keyset-page.js';
+import { decodeCursor, pageOf } from '../../platform/http/keyset-page.js';
 import { BarberNotFound } from '../booking/booking.errors.js';
 import { type LocationAccess, MANAGERS } from '../shops/location-access.js';
 import { netBarberShare, PAYOUT_MINIMUM_CENTS } from './commission.js';
@@ -151,13 +151,8 @@ export class PayoutsService {
       after: after ? { createdAt: after.name, id: after.id } : undefined,
       limit: q.limit + 1,
     });
-    const items = rows.slice(0, q.limit);
-    const last = items[items.length - 1];
-    return {
-      items,
-      next_cursor:
-        rows.length > q.limit && last ? encodeCursor({ name: last.created_key, id: last.id }) : null,
-    };
+    // The cursor's "name" is created_at to the microsecond: pages are newest first by (created_at, id).
+    return pageOf(rows, q.limit, (row) => ({ name: row.created_key, id: row.id }));
   }
 
   /** PUT /barbers/{id}/stripe-account: the owner connects a barber's Stripe account. */

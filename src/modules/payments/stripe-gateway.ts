@@ -69,7 +69,7 @@ export class StripeGateway implements PaymentGateway {
     if (config.secretKey) {
       const base = config.apiBase ? new URL(config.apiBase) : undefined;
       this.stripe = new Stripe(config.secretKey, {
-        timeout: 8000,
+        timeout: 5000,
         maxNetworkRetries: 1,
         telemetry: false,
         ...(base
