@@ -203,3 +203,14 @@ test('bad ranges and filters answer 422 problems, never 500', async () => {
   assert.equal(year.status, 200, year.text);
   assert.equal(year.body.series.length, 12);
 });
+
+test('the OpenAPI document lists the analytics routes', async () => {
+  const doc = await api.get('/docs/json');
+  assert.equal(doc.status, 200);
+  for (const path of [
+    '/api/v2/analytics/revenue',
+    '/api/v2/analytics/appointments',
+    '/api/v2/analytics/dashboard',
+  ])
+    assert.ok(doc.body.paths[path]?.get, `${path} is documented`);
+});
