@@ -7,6 +7,9 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestApp } from '../support/build-app.js';
 import { type ApiClient, apiClient, type HttpResponse } from '../support/http.js';
+import { localStart } from '../booking/booking-world.js';
+import { newUser } from '../support/factory.js';
+import { newShop } from '../support/shop-factory.js';
 import { startAuthTestApp } from './auth-test-app.js';
 
 let one: TestApp;
@@ -95,4 +98,26 @@ test('a profile change in one process is served by the other', async () => {
     (r) => r.body?.name === 'Ivy Renamed',
   );
   assert.equal(after.body.name, 'Ivy Renamed');
+});
+
+test('a booking in one process drops the other process’s cached availability of that day', async () => {
+  const shop = await newShop(one, { slotIntervalMinutes: 60, services: [{ durationMinutes: 60 }] });
+  const client = await newUser(one);
+  const date = localStart(5, '00:00').slice(0, 10);
+  const query = `/api/v2/appointments/availability?barber_id=${shop.barbers[0]!.id}&service_id=${shop.services[0]!.id}&date=${date}`;
+  const before = await api2.get(query);
+  assert.equal(before.status, 200, before.text);
+  const first = before.body.slots[0].start_time as string;
+  const booked = await api1.post(
+    '/api/v2/appointments',
+    { barber_id: shop.barbers[0]!.id, service_id: shop.services[0]!.id, start_time: first },
+    { token: client.token },
+  );
+  assert.equal(booked.status, 201, booked.text);
+  const after = await eventually(
+    () => api2.get(query),
+    (r) => r.body?.slots?.[0]?.start_time !== first,
+  );
+  assert.notEqual(after.body.slots[0]?.start_time, first);
+  assert.equal(after.body.slots.length, before.body.slots.length - 1);
 });

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { isoWeekday } from '../../src/modules/scheduling/barber-profile.js';
-import { parseDate } from '../../src/modules/scheduling/scheduling.service.js';
+import { datesTouching, parseDate } from '../../src/modules/scheduling/scheduling.service.js';
 import {
   type BarberDay,
   type BookingRules,
@@ -371,4 +371,19 @@ describe('parseDate and the profile helpers', () => {
       assert.equal(isoWeekday(day.toString()), day.dayOfWeek);
     }
   });
+});
+
+test('datesTouching covers the day before and after in UTC dates, whatever the zone', () => {
+  assert.deepEqual(datesTouching(new Date('2026-03-08T05:00:00Z'), new Date('2026-03-08T06:00:00Z')), [
+    '2026-03-07',
+    '2026-03-08',
+    '2026-03-09',
+  ]);
+  assert.deepEqual(datesTouching(new Date('2026-12-31T23:30:00Z'), new Date('2027-01-01T00:30:00Z')), [
+    '2026-12-30',
+    '2026-12-31',
+    '2027-01-01',
+    '2027-01-02',
+  ]);
+  assert.equal(datesTouching(new Date('2026-01-01T00:00:00Z'), new Date('2030-01-01T00:00:00Z')).length, 800);
 });

@@ -83,7 +83,10 @@ export class BarberDayCache {
   }
 
   invalidateDays(barberId: string, dates: readonly string[]): void {
-    for (const date of dates) this.bus.publish(DAY_TOPIC, barberDayKey(barberId, date));
+    this.bus.publishAll(
+      DAY_TOPIC,
+      dates.map((date) => barberDayKey(barberId, date)),
+    );
   }
 
   /** The barber's profile and every cached day: their hours, time off or special days changed. */

@@ -2,7 +2,6 @@
 // requested start with the same engine. Existing appointments are the booking module's concern when it
 // validates (the exclusion constraint answers 409); listing subtracts them.
 import DataLoader from 'dataloader';
-import { Temporal } from 'temporal-polyfill';
 import type { Database } from '../../platform/db/pool.js';
 import {
   checkStart,
@@ -111,22 +110,19 @@ export function parseDate(date: string): string {
   throw InvalidDate(`"${date}" is not a calendar date (YYYY-MM-DD)`);
 }
 
-/** Every local date that can touch [from, to] in any time zone (offsets span −12 h … +14 h). */
+const DAY_MS = 86_400_000;
+
+/**
+ * Every local date that can touch [from, to] in any time zone (offsets span −12 h … +14 h): the UTC
+ * dates from the day before `from` to the day after `to` (at most 800). Runs on every booking.
+ */
 export function datesTouching(from: Date, to: Date): string[] {
-  let day = Temporal.Instant.fromEpochMilliseconds(from.getTime()).toZonedDateTimeISO('UTC').toPlainDate();
-  day = day.subtract({ days: 1 });
-  const last = Temporal.Instant.fromEpochMilliseconds(to.getTime())
-    .toZonedDateTimeISO('UTC')
-    .toPlainDate()
-    .add({ days: 1 });
+  const first = Math.floor(from.getTime() / DAY_MS) - 1;
+  const last = Math.min(Math.floor(to.getTime() / DAY_MS) + 1, first + 799);
   const dates: string[] = [];
-  for (; Temporal.PlainDate.compare(day, last) <= 0 && dates.length < 800; day = day.add({ days: 1 })) {
-    dates.push(day.toString());
-  }
+  for (let day = first; day <= last; day++) dates.push(new Date(day * DAY_MS).toISOString().slice(0, 10));
   return dates;
 }
-
-const DAY_MS = 86_400_000;
 
 export class SchedulingService {
   private readonly loadingProfiles = new Map<string, Promise<BarberProfile | undefined>>();

@@ -14,6 +14,8 @@ export interface InvalidationBus {
   on(topic: string, handler: InvalidationHandler): void;
   /** Applies the invalidation locally, then tells the other processes. Never throws. */
   publish(topic: string, key: string): void;
+  /** Several keys of one topic in one message (one Redis command). */
+  publishAll(topic: string, keys: readonly string[]): void;
   close(): Promise<void>;
 }
 
@@ -38,8 +40,9 @@ export function createInvalidationBus(
     subscriber.on('error', () => undefined); // the main connection already reports Redis health
     subscriber.on('message', (_channel: string, message: string) => {
       try {
-        const [from, topic, key] = JSON.parse(message) as [string, string, string];
-        if (from !== origin) apply(topic, key);
+        const [from, topic, keys] = JSON.parse(message) as [string, string, string | string[]];
+        if (from === origin) return;
+        for (const key of Array.isArray(keys) ? keys : [keys]) apply(topic, key);
       } catch {
         // not one of ours
       }
@@ -66,6 +69,10 @@ export function createInvalidationBus(
     publish(topic, key) {
       apply(topic, key);
       redis?.publish(channel, JSON.stringify([origin, topic, key])).catch(() => undefined);
+    },
+    publishAll(topic, keys) {
+      for (const key of keys) apply(topic, key);
+      redis?.publish(channel, JSON.stringify([origin, topic, keys])).catch(() => undefined);
     },
     async close() {
       subscriber?.disconnect();
