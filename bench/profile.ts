@@ -1,12 +1,14 @@
-// `npm run bench:profile -- "<scenario>" [--working-tree] [--seconds N]`: one worker under `node
-// --cpu-prof`, one scenario on the --quick data set; prints where the CPU time went (self time by
+// `npm run bench:profile -- "<scenario>" [--working-tree] [--seconds N] [--cost]`: one worker under
+// `node --cpu-prof`, one scenario on the --quick data set; prints where the CPU time went (self time by
 // function) and keeps the .cpuprofile for Chrome DevTools. Answers "what stands in the way" of a target.
+// With --cost, no profiler: the CPU milliseconds per request of the service and of PostgreSQL.
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { buildService } from './build.js';
+import { cpuPerRequest, snapshotCpu } from './cpu-cost.js';
 import { createBenchDatabase } from './database.js';
 import { generateDataSet } from './generate.js';
 import { log } from './lifecycle.js';
@@ -79,10 +81,11 @@ async function main(): Promise<number> {
     const scenario = scenarios.find((s) => s.name === name);
     if (!scenario)
       throw new Error(`no scenario "${name}"; one of: ${scenarios.map((s) => s.name).join(', ')}`);
+    const costOnly = args.includes('--cost');
     const server = await startService(build.entry, {
       databaseUrl: db.url,
       workers: 1,
-      nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+      nodeFlags: costOnly ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
     });
     const sessions = async () => {
       // Connections opened to the database: a pool that keeps reconnecting shows here.
@@ -96,6 +99,7 @@ async function main(): Promise<number> {
     };
     const sessionsBefore = await sessions();
     try {
+      const cpuBefore = await snapshotCpu(server.pids(), db.url);
       const result = await runLoad({
         baseUrl: server.baseUrl,
         connections: 64,
@@ -105,11 +109,17 @@ async function main(): Promise<number> {
       log(
         `${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${JSON.stringify(result.statuses)}`,
       );
+      const requests = Object.values(result.statuses).reduce((a, b) => a + b, 0);
+      const cost = cpuPerRequest(cpuBefore, await snapshotCpu(server.pids(), db.url), requests);
+      log(
+        `CPU per request: service ${cost.serviceMs.toFixed(3)} ms, PostgreSQL ${cost.databaseMs.toFixed(3)} ms (${requests} requests)`,
+      );
       log(`database sessions opened during the load: ${(await sessions()) - sessionsBefore - 1}`);
       log(`service stderr (tail):\n${server.stderrTail().slice(-1500)}`);
     } finally {
       await server.stop(); // the profile is written when the process exits
     }
+    if (costOnly) return 0;
     const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error('no .cpuprofile written (did the server exit cleanly?)');
     const profile = JSON.parse(readFileSync(path.join(profileDir, file), 'utf8')) as CpuProfile;
