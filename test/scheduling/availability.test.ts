@@ -15,6 +15,7 @@ import {
   type LocalWindow,
   listAnyBarberSlots,
   listDaySlots,
+  localDateOf,
 } from '../../src/modules/scheduling/availability.js';
 
 const MIN = 60_000;
@@ -386,4 +387,29 @@ test('datesTouching covers the day before and after in UTC dates, whatever the z
     '2027-01-02',
   ]);
   assert.equal(datesTouching(new Date('2026-01-01T00:00:00Z'), new Date('2030-01-01T00:00:00Z')).length, 800);
+});
+
+test('localDateOf agrees with Temporal for any instant, in zones with and without DST', () => {
+  const zones = [
+    'America/New_York',
+    'Europe/London',
+    'Pacific/Kiritimati',
+    'Pacific/Pago_Pago',
+    'Australia/Lord_Howe',
+    'Asia/Kolkata',
+  ];
+  fc.assert(
+    fc.property(
+      fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2035, 0, 1) }),
+      fc.constantFrom(...zones),
+      (instant, zone) => {
+        const expected = Temporal.Instant.fromEpochMilliseconds(instant)
+          .toZonedDateTimeISO(zone)
+          .toPlainDate()
+          .toString();
+        assert.equal(localDateOf(instant, zone), expected);
+      },
+    ),
+    { numRuns: 3000 },
+  );
 });

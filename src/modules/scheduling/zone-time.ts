@@ -70,15 +70,32 @@ export function isoInZone(instant: number, date: string, timezone: string): stri
     .toString({ timeZoneName: 'never', smallestUnit: 'second' });
 }
 
+const DAY = 1440 * MINUTE;
+
 /** Per zone, the local date of the last minute asked for: `now` repeats all minute long. */
 const todays = new Map<string, { minute: number; date: string }>();
 
-/** The local date (YYYY-MM-DD) of an instant in a time zone; memoised per zone and minute. */
+/**
+ * The local date (YYYY-MM-DD) of an instant in a time zone. Offsets lie within −12 h … +14 h, so it is
+ * the UTC date or a neighbour: the memoised zone days answer, and Temporal only on a transition day.
+ */
 export function localDateOf(instant: number, timezone: string): string {
   const minute = Math.floor(instant / MINUTE);
   const today = todays.get(timezone);
   if (today && today.minute === minute) return today.date;
-  const date = Temporal.Instant.fromEpochMilliseconds(instant)
+  const utcDay = Math.floor(instant / DAY) * DAY;
+  let date: string | undefined;
+  for (const candidate of [utcDay, utcDay - DAY, utcDay + DAY]) {
+    const text = new Date(candidate).toISOString().slice(0, 10);
+    const day = zoneDay(text, timezone);
+    if (day.offset === null) break; // a transition day: let Temporal decide
+    const start = day.utcMidnight - day.offset;
+    if (instant >= start && instant < start + DAY) {
+      date = text;
+      break;
+    }
+  }
+  date ??= Temporal.Instant.fromEpochMilliseconds(instant)
     .toZonedDateTimeISO(timezone)
     .toPlainDate()
     .toString();
