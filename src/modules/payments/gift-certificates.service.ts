@@ -4,6 +4,7 @@ import { randomInt } from 'node:crypto';
 import type { Database } from '../../platform/db/pool.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
 import { pgConstraint } from '../../platform/db/errors.js';
+import { NotFound } from '../../platform/http/errors.js';
 import { type LocationAccess, MANAGERS, STAFF } from '../shops/location-access.js';
 import { GiftCertificateNotFound } from './payments.errors.js';
 import {
@@ -40,7 +41,7 @@ export class GiftCertificateService {
     await this.access.require(auth, body.location_id, MANAGERS);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await insertGiftCertificate(this.db.primary, {
+        const issued = await insertGiftCertificate(this.db.primary, {
           locationId: body.location_id,
           code: newGiftCode(),
           amountCents: body.amount_cents,
@@ -49,6 +50,8 @@ export class GiftCertificateService {
           expiresAt: body.expires_at ? new Date(body.expires_at) : null,
           byUserId: auth.userId,
         });
+        if (!issued) throw NotFound('location not found');
+        return issued;
       } catch (error) {
         // A collision of 78 random bits: try another code.
         if (pgConstraint(error) !== 'gift_certificates_location_id_code_key' || attempt >= 2) throw error;
@@ -58,7 +61,7 @@ export class GiftCertificateService {
 
   async lookUp(auth: AuthContext, locationId: string, code: string): Promise<GiftCertificateRow> {
     await this.access.require(auth, locationId, STAFF);
-    const found = await findGiftCertificate(this.db.replica, locationId, normaliseGiftCode(code));
+    const found = await findGiftCertificate(this.db.primary, locationId, normaliseGiftCode(code));
     if (!found) throw GiftCertificateNotFound('no gift certificate with this code here');
     return found;
   }

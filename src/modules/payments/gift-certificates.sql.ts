@@ -28,7 +28,7 @@ export async function insertGiftCertificate(
     expiresAt: Date | null;
     byUserId: string;
   },
-): Promise<GiftCertificateRow> {
+): Promise<GiftCertificateRow | undefined> {
   const result = await db.query<GiftCertificateRow>({
     name: 'gift_insert',
     text: `
@@ -38,7 +38,7 @@ SELECT $1, $2, $3, $3, l.currency, $4, $5, $6, $7 FROM locations l WHERE l.id = 
 RETURNING ${COLUMNS}`,
     values: [g.locationId, g.code, g.amountCents, g.purchaserEmail, g.recipientName, g.expiresAt, g.byUserId],
   });
-  return result.rows[0]!;
+  return result.rows[0]; // none: no such location (an admin may name any id)
 }
 
 /** Served by gift_certificates_location_id_code_key; `lock` takes the row for spending. */

@@ -106,10 +106,13 @@ export class StripeGateway implements PaymentGateway {
     try {
       return (await this.breaker.fire(() => work(stripe))) as T;
     } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      const fromStripe = typeof (error as { type?: unknown }).type === 'string' || code === 'EOPENBREAKER';
+      if (!fromStripe) throw error; // a bug of ours, not an outage: the error handler logs it
       if (isRefusal(error)) {
         throw PaymentProviderRejected(`Stripe refused: ${(error as Error).message}`);
       }
-      const open = (error as { code?: unknown }).code === 'EOPENBREAKER';
+      const open = code === 'EOPENBREAKER';
       throw PaymentProviderUnavailable(
         open ? 'Stripe is failing; calls are paused for a moment' : 'Stripe did not answer; retry shortly',
         { headers: { 'retry-after': open ? String(RESET_AFTER_MS / 1000) : '5' } },
