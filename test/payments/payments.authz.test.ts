@@ -168,3 +168,38 @@ test('an owner without MFA may not use financial routes', async () => {
   );
   expectProblem(await w.api.get('/api/v2/payments', { token: lone.token }), 403, 'mfa-enrolment-required');
 });
+
+test('ids of nothing are 404 for admins too, never a 500', async () => {
+  const admin = { token: world.users.admin.token };
+  const nowhere = '00000000-0000-4000-8000-000000000000';
+  expectProblem(
+    await w.api.post('/api/v2/gift-certificates', { location_id: nowhere, amount_cents: 500 }, admin),
+    404,
+    'not-found',
+  );
+  expectProblem(
+    await w.api.get(`/api/v2/gift-certificates/AAAA-BBBB-CCCC-DDDD?location_id=${nowhere}`, admin),
+    404,
+    'gift-certificate-not-found',
+  );
+  expectProblem(await w.api.get(`/api/v2/payments/${nowhere}`, admin), 404, 'payment-not-found');
+  expectProblem(
+    await w.api.put(`/api/v2/barbers/${nowhere}/stripe-account`, { stripe_account_id: 'acct_x' }, admin),
+    404,
+    'barber-not-found',
+  );
+  expectProblem(
+    await w.api.post(
+      '/api/v2/payouts/run',
+      {
+        location_id: world.location.id,
+        period_start: '2020-01-01',
+        period_end: '2020-01-31',
+        barber_id: nowhere,
+      },
+      admin,
+    ),
+    404,
+    'barber-not-found',
+  );
+});
