@@ -2,7 +2,7 @@
 // (each a user with a barber membership) with weekly hours, and services. Inserted directly (fast); the
 // shops module's own tests go through the real routes.
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_CANCELLATION_POLICY } from '../../src/modules/shops/shops.service.js';
+import { DEFAULT_POLICY } from '../../src/modules/booking/refund-policy.js';
 import type { TestApp } from './build-app.js';
 import { newUser, type TestUser } from './factory.js';
 
@@ -89,9 +89,9 @@ export async function newShop(ctx: TestApp, options: ShopOptions = {}): Promise<
      VALUES ($1, $2, $3, $4)`,
     [
       locationId,
-      JSON.stringify(DEFAULT_CANCELLATION_POLICY.tiers),
-      DEFAULT_CANCELLATION_POLICY.noShowFeeCents,
-      DEFAULT_CANCELLATION_POLICY.firstTimeFullRefundMinHours,
+      JSON.stringify(DEFAULT_POLICY.tiers),
+      DEFAULT_POLICY.noShowFeeCents,
+      DEFAULT_POLICY.firstTimeFullRefundMinHours,
     ],
   );
 

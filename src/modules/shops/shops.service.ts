@@ -19,17 +19,8 @@ import {
   UserNotFound,
 } from './shops.errors.js';
 import * as sql from './shops.sql.js';
-
-/** DESIGN §3 defaults: ≥ 48 h 100 %; ≥ 24 h 50 % − $10; later 0 % + $25; no-show $50; first-timers ≥ 24 h 100 %. */
-export const DEFAULT_CANCELLATION_POLICY = {
-  tiers: [
-    { min_hours_before: 48, refund_percent: 100, fee_cents: 0 },
-    { min_hours_before: 24, refund_percent: 50, fee_cents: 1000 },
-    { min_hours_before: 0, refund_percent: 0, fee_cents: 2500 },
-  ],
-  noShowFeeCents: 5000,
-  firstTimeFullRefundMinHours: 24,
-};
+// A new location starts with the DESIGN §3 policy, the one refunds fall back to without a row.
+import { DEFAULT_POLICY } from '../booking/refund-policy.js';
 
 /** The canonical IANA id, or 422. */
 export function canonicalTimezone(timezone: string): string {
@@ -77,7 +68,7 @@ export class ShopsService {
         const location = await withTransaction(this.db.primary, async (tx) => {
           const row = await sql.insertLocation(tx, { ...input, slug, timezone });
           await sql.ensureMembership(tx, row.id, auth.userId, 'owner');
-          await sql.insertCancellationPolicy(tx, row.id, DEFAULT_CANCELLATION_POLICY);
+          await sql.insertCancellationPolicy(tx, row.id, DEFAULT_POLICY);
           return row;
         });
         this.access.invalidate(auth.userId);

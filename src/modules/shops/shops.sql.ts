@@ -120,7 +120,7 @@ export async function findLocationBySlug(db: Queryable, slug: string): Promise<L
 export async function insertCancellationPolicy(
   tx: Queryable,
   locationId: string,
-  policy: { tiers: unknown; noShowFeeCents: number; firstTimeFullRefundMinHours: number },
+  policy: { tiers: unknown; noShowFeeCents: number; firstTimeFullRefundMinHours: number | null },
 ): Promise<void> {
   await tx.query(
     `INSERT INTO cancellation_policies (location_id, tiers, no_show_fee_cents, first_time_full_refund_min_hours)
