@@ -478,3 +478,20 @@ test('an Idempotency-Key retry returns the first payment, even once it is paid; 
   );
   assert.equal(rows[0].n, 1);
 });
+
+test('the OpenAPI document lists the payments contract of DESIGN §4', async () => {
+  const doc = await w.api.get('/docs/json');
+  assert.equal(doc.status, 200);
+  const paths = Object.keys(doc.body.paths);
+  for (const path of [
+    '/api/v2/payments/intents',
+    '/api/v2/webhooks/stripe',
+    '/api/v2/payments/{id}/refund',
+    '/api/v2/payments',
+    '/api/v2/gift-certificates',
+    '/api/v2/payouts',
+    '/api/v2/payouts/run',
+  ]) {
+    assert.ok(paths.includes(path), `${path} missing from /docs/json`);
+  }
+});
