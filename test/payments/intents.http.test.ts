@@ -495,3 +495,20 @@ test('the OpenAPI document lists the payments contract of DESIGN §4', async () 
     assert.ok(paths.includes(path), `${path} missing from /docs/json`);
   }
 });
+
+test('open intents of both kinds never ask for more than the price together', async () => {
+  const client = await newUser(w.ctx);
+  const a = await book(w, shop, client);
+  const deposit = await createIntent(w, client.token, { appointment_id: a.id, kind: 'deposit' });
+  const full = await createIntent(w, client.token, { appointment_id: a.id, kind: 'full' });
+  assert.equal(deposit.body.amount_cents, 1000);
+  assert.equal(full.body.amount_cents, 3000);
+  const b = await book(w, shop, client);
+  const whole = await createIntent(w, client.token, { appointment_id: b.id, kind: 'full' });
+  assert.equal(whole.body.amount_cents, 4000);
+  expectProblem(
+    await createIntent(w, client.token, { appointment_id: b.id, kind: 'deposit' }),
+    409,
+    'nothing-to-pay',
+  );
+});

@@ -115,14 +115,16 @@ export class PaymentsService {
       const open = await findOpenPayment(tx, a.location_id, a.id, body.kind);
       if (open) return { payment: open, clientSecret: null, existing: true };
       const paid = await findPaidSoFar(tx, a.location_id, a.id);
-      const left = a.price_cents - paid.paid_cents;
+      // An open intent of the other kind counts as paying: a deposit and a full intent paid both
+      // never add up to more than the price.
+      const left = a.price_cents - paid.paid_cents - paid.open_cents;
       let due = left;
       if (body.kind === 'deposit') {
         if (a.deposit_cents <= 0) throw NoDepositDue('this appointment asks for no deposit');
         if (paid.deposit_paid) throw NothingToPay('the deposit is already paid');
         due = Math.min(a.deposit_cents, left);
       }
-      if (due <= 0) throw NothingToPay('the appointment is paid in full');
+      if (due <= 0) throw NothingToPay('the appointment is paid in full, or open payments cover the rest');
 
       let gift = { id: null as string | null, cents: 0 };
       if (body.gift_certificate_code) {

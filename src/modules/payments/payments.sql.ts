@@ -96,19 +96,23 @@ export async function findOpenPayment(
 }
 
 /**
- * What the client has paid for the appointment (card and certificate, net of refunds) and whether a
- * deposit succeeded. Served by payments_appointment_idx.
+ * What the client has paid for the appointment (card and certificate, net of refunds), what open
+ * intents of it would still pay, and whether a deposit succeeded. Served by payments_appointment_idx.
  */
 export async function findPaidSoFar(
   tx: Queryable,
   locationId: string,
   appointmentId: string,
-): Promise<{ paid_cents: number; deposit_paid: boolean }> {
-  const result = await tx.query<{ paid_cents: number; deposit_paid: boolean }>({
+): Promise<{ paid_cents: number; open_cents: number; deposit_paid: boolean }> {
+  const result = await tx.query<{ paid_cents: number; open_cents: number; deposit_paid: boolean }>({
     name: 'payments_paid_so_far',
-    text: `SELECT COALESCE(sum(amount_cents + gift_certificate_cents - refunded_cents), 0)::int AS paid_cents,
-                  COALESCE(bool_or(kind = 'deposit'), false) AS deposit_paid
-             FROM payments WHERE location_id = $1 AND appointment_id = $2 AND status = 'succeeded'`,
+    text: `
+SELECT COALESCE(sum(amount_cents + gift_certificate_cents - refunded_cents) FILTER (WHERE status = 'succeeded'), 0)::int
+         AS paid_cents,
+       COALESCE(sum(amount_cents + gift_certificate_cents)
+                  FILTER (WHERE status IN ('requires_payment', 'processing', 'failed')), 0)::int AS open_cents,
+       COALESCE(bool_or(kind = 'deposit' AND status = 'succeeded'), false) AS deposit_paid
+  FROM payments WHERE location_id = $1 AND appointment_id = $2`,
     values: [locationId, appointmentId],
   });
   return result.rows[0]!;
