@@ -127,14 +127,18 @@ test('Stripe down: 503 with Retry-After from every route that calls it, and no r
     assert.equal(pending.rows[0].status, 'pending');
     assert.equal(pending.rows[0].stripe_refund_id, null);
 
-    // 5. After repeated failures the breaker opens: answers come at once, still 503.
-    for (let i = 0; i < 5; i++) {
-      expectProblem(
-        await w.api.post(`/api/v2/payments/${paid[0]!.payment.id}/sync`, {}, { token: client.token }),
-        503,
-        'payment-provider-unavailable',
+    // 5. After repeated failures the breaker opens: Stripe is not called, the answer says when to retry.
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 12 && retryAfter !== '30'; i++) {
+      const sync = await w.api.post(
+        `/api/v2/payments/${paid[0]!.payment.id}/sync`,
+        {},
+        { token: client.token },
       );
+      expectProblem(sync, 503, 'payment-provider-unavailable');
+      retryAfter = sync.headers.get('retry-after');
     }
+    assert.equal(retryAfter, '30');
   } finally {
     w.stripe.down = false;
   }
