@@ -45,8 +45,6 @@ export const ANSWER_STALE_MS = 15_000;
 const ANALYSTS: readonly Role[] = ['owner', 'manager', 'barber'];
 const STATUSES = ['pending', 'confirmed', 'in_progress', 'completed', 'cancelled', 'no_show'] as const;
 
-type Answer = Revenue | AppointmentStats | Dashboard;
-
 interface Scope extends sql.Span {
   readonly settings: sql.LocationSettings;
 }
@@ -80,7 +78,8 @@ function intoBuckets<R extends { day: string }, T>(
 }
 
 export class AnalyticsService {
-  private readonly answers = new RefreshingCache<Answer>({
+  /** Finished JSON bodies: a hit costs no serialisation (as availability's cached answers). */
+  private readonly answers = new RefreshingCache<Buffer>({
     max: 10_000,
     freshMs: ANSWER_FRESH_MS,
     staleMs: ANSWER_STALE_MS,
@@ -91,8 +90,9 @@ export class AnalyticsService {
     private readonly access: LocationAccess,
   ) {}
 
-  async revenue(auth: AuthContext, query: SeriesQuery): Promise<Revenue> {
-    return (await this.answer(auth, 'revenue', query, async (scope) => {
+  /** The Revenue document, as JSON. */
+  async revenueJson(auth: AuthContext, query: SeriesQuery): Promise<Buffer> {
+    return this.answer(auth, 'revenue', query, async (scope): Promise<Revenue> => {
       const rows = await sql.findRevenueByDay(this.db.replica, scope);
       const series = intoBuckets(
         scope.range,
@@ -113,11 +113,12 @@ export class AnalyticsService {
         payment_count: sum((b) => b.payment_count),
       });
       return { ...this.scopeView(scope, query), group_by: query.group_by, totals, series };
-    })) as Revenue;
+    });
   }
 
-  async appointments(auth: AuthContext, query: SeriesQuery): Promise<AppointmentStats> {
-    return (await this.answer(auth, 'appointments', query, async (scope) => {
+  /** The AppointmentStats document, as JSON. */
+  async appointmentsJson(auth: AuthContext, query: SeriesQuery): Promise<Buffer> {
+    return this.answer(auth, 'appointments', query, async (scope): Promise<AppointmentStats> => {
       const rows = await sql.findAppointmentsByDay(this.db.replica, scope);
       const series = intoBuckets(
         scope.range,
@@ -138,11 +139,12 @@ export class AnalyticsService {
         totals: { ...counts, ...appointmentRates(counts) },
         series,
       };
-    })) as AppointmentStats;
+    });
   }
 
-  async dashboard(auth: AuthContext, query: AnalyticsQuery): Promise<Dashboard> {
-    return (await this.answer(auth, 'dashboard', query, async (scope) => {
+  /** The Dashboard document, as JSON. */
+  async dashboardJson(auth: AuthContext, query: AnalyticsQuery): Promise<Buffer> {
+    return this.answer(auth, 'dashboard', query, async (scope): Promise<Dashboard> => {
       const { range } = scope;
       const [revenue, visits, schedules] = await Promise.all([
         sql.findRevenueByDay(this.db.replica, scope),
@@ -162,7 +164,7 @@ export class AnalyticsService {
         annualTargetCents: scope.settings.annual_income_target_cents,
       });
       return { ...this.scopeView(scope, query), days: daysIn(range), ...figures };
-    })) as Dashboard;
+    });
   }
 
   /**
@@ -173,8 +175,8 @@ export class AnalyticsService {
     auth: AuthContext,
     kind: string,
     query: AnalyticsQuery & { group_by?: GroupBy },
-    load: (scope: Scope) => Promise<Answer>,
-  ): Promise<Answer> {
+    load: (scope: Scope) => Promise<Revenue | AppointmentStats | Dashboard>,
+  ): Promise<Buffer> {
     const problem = rangeProblem(query);
     if (problem) throw InvalidDateRange(problem);
     const locationId = query.location_id;
@@ -188,7 +190,9 @@ export class AnalyticsService {
       query.to ?? '',
       query.group_by ?? '',
     ].join('|');
-    return this.answers.get(key, async () => load(await this.scope(locationId, barberId, query)));
+    return this.answers.get(key, async () =>
+      Buffer.from(JSON.stringify(await load(await this.scope(locationId, barberId, query)))),
+    );
   }
 
   /** The barber whose figures are asked for: a barber's own, always; anyone else's choice. */
