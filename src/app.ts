@@ -32,6 +32,8 @@ import { ClientsService } from './modules/booking/clients.service.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { monitoringRoutes } from './modules/monitoring/monitoring.routes.js';
 import { CapturingEmailSender, type EmailSender } from './modules/notifications/email.js';
+import { Notifier } from './modules/notifications/notifier.js';
+import { CapturingSmsSender, type SmsSender } from './modules/notifications/sms.js';
 import { GiftCertificateService } from './modules/payments/gift-certificates.service.js';
 import { paymentsRoutes } from './modules/payments/payments.routes.js';
 import { PaymentsService } from './modules/payments/payments.service.js';
@@ -79,6 +81,8 @@ export interface AppDeps {
   logger?: boolean | Record<string, unknown>;
   /** The e-mail provider; by default messages are captured in memory (development, tests). */
   email?: EmailSender;
+  /** The SMS provider; captured in memory by default, like e-mail. */
+  sms?: SmsSender;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -156,6 +160,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.log.warn('no e-mail provider configured: reset and verification e-mails are captured, not delivered');
   }
   app.decorate('emailSender', email);
+  const notifier = new Notifier({
+    db,
+    email,
+    sms: deps.sms ?? new CapturingSmsSender(app.log),
+    reminders: config.reminders,
+    log: app.log,
+  });
+  app.decorate('notifier', notifier);
   // Shared by all processes through Redis when configured; memory otherwise and while Redis is down.
   const limiter: RateLimiter = !config.rateLimit
     ? unlimited
@@ -239,7 +251,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       prefix: '/api/v2/barbers',
       schedules: new ScheduleService(db, locationAccess, barberDays),
     });
-    const booking = new BookingService({ db, access: locationAccess, scheduling });
+    const booking = new BookingService({
+      db,
+      access: locationAccess,
+      scheduling,
+      onBooked: () => notifier.nudge(),
+    });
     const stripe = new StripeGateway(config.stripe);
     const refunds = new RefundSender(db, stripe, app.log);
     const lifecycle = new AppointmentLifecycle({ db, access: locationAccess, scheduling }, booking, refunds);
@@ -268,7 +285,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(stripeWebhookRoutes, { webhooks: new StripeWebhooks(db, stripe, payments, refunds) });
     const jobs = new JobQueue(db.primary, app.log);
     const sweeper = new BookingSweeper({ db, access: locationAccess, scheduling }, booking);
-    api.addHook('onReady', () => jobs.start([sweeper.job(), refunds.job()]));
+    api.addHook('onReady', () => jobs.start([sweeper.job(), refunds.job(), notifier.job()]));
+    api.addHook('onClose', () => notifier.stop());
     api.addHook('onClose', () => refunds.idle());
     api.addHook('onClose', () => jobs.stop());
   });

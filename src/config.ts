@@ -33,6 +33,8 @@ export interface Config {
     readonly apiBase: string | undefined;
   };
   readonly seedDemo: boolean;
+  /** Which appointment reminders are sent (`REMINDERS=24h,2h`, the default; `off` for none). */
+  readonly reminders: readonly ('reminder_24h' | 'reminder_2h')[];
   /** Event-loop delay beyond which the process answers 503 rather than queue without bound. */
   readonly maxEventLoopDelayMs: number;
 }
@@ -95,6 +97,19 @@ function rateLimits(env: Env, name: string): Config['rateLimits'] {
   return limits;
 }
 
+function reminders(env: Env, name: string): Config['reminders'] {
+  const raw = env[name]?.trim() || '24h,2h';
+  if (raw === 'off') return [];
+  const kinds = raw.split(',').map((part) => part.trim());
+  const chosen: Config['reminders'][number][] = [];
+  for (const kind of kinds) {
+    if (kind !== '24h' && kind !== '2h')
+      throw new ConfigError(`${name} must list 24h and/or 2h, or be off; got "${raw}"`);
+  }
+  for (const kind of new Set(kinds)) chosen.push(kind === '24h' ? 'reminder_24h' : 'reminder_2h');
+  return chosen;
+}
+
 /** "true" (trust every hop) or the addresses/CIDRs (comma-separated) of the proxies to trust; unset: none. */
 function trustProxy(env: Env, name: string): Config['trustProxy'] {
   const raw = env[name]?.trim();
@@ -154,6 +169,7 @@ export function loadConfig(env: Env = process.env): Config {
       apiBase: url(env, 'STRIPE_API_BASE', ['http:', 'https:']),
     },
     seedDemo: oneOf(env, 'SEED_DEMO', ['auto', 'off'] as const, 'auto') === 'auto',
+    reminders: reminders(env, 'REMINDERS'),
     maxEventLoopDelayMs: integer(env, 'MAX_EVENT_LOOP_DELAY_MS', 1000, 0, 60_000),
   };
   if (mode === 'production' && (!config.stripe.secretKey || !config.stripe.webhookSecret)) {

@@ -37,6 +37,9 @@ function env(workers: number) {
     ACCESS_TOKEN_SECRET: SECRET,
     REFRESH_TOKEN_SECRET: `${SECRET}-refresh`,
     LOG_LEVEL: 'warn',
+    // About shutdown and workers, not overload: a loaded CI machine's slow start-up must not turn the
+    // first answers into 503 overloaded.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
   };
 }
 

@@ -32,7 +32,14 @@ const badValues: [string, Record<string, string>, RegExp][] = [
   ['a malformed REDIS_URL', { REDIS_URL: 'not a url' }, /REDIS_URL is not a valid URL/],
   ['a short secret', { ACCESS_TOKEN_SECRET: 'short' }, /ACCESS_TOKEN_SECRET must be at least 32 characters/],
   ['an unknown LOG_LEVEL', { LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+  ['an unknown reminder', { REMINDERS: '24h,3h' }, /REMINDERS must list 24h and\/or 2h, or be off/],
 ];
+
+test('REMINDERS: both by default, a subset, or off', () => {
+  assert.deepEqual(loadConfig({ ...SECRETS }).reminders, ['reminder_24h', 'reminder_2h']);
+  assert.deepEqual(loadConfig({ ...SECRETS, REMINDERS: '2h' }).reminders, ['reminder_2h']);
+  assert.deepEqual(loadConfig({ ...SECRETS, REMINDERS: 'off' }).reminders, []);
+});
 
 for (const [what, env, message] of badValues) {
   test(`${what} stops start-up with a clear message`, () => {

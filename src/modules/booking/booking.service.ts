@@ -68,6 +68,8 @@ export interface BookingDeps {
   scheduling: SchedulingPort;
   /** How long a hold keeps its slot. */
   holdTtlSeconds?: number;
+  /** Called after a booking commits (its confirmation is in the notifications outbox by then). */
+  onBooked?: () => void;
 }
 
 /** Roles that book for clients and see the whole location. */
@@ -260,6 +262,7 @@ export class BookingService {
           await recordIdempotentResult(db.primary, r.idempotency.scope, r.idempotency.key, row);
         }
         await this.barberDayChanged(row, row.start_time, row.busy_until);
+        this.deps.onBooked?.();
         return { appointment: row, replayed: false };
       }
       // No row: the key was taken by a concurrent twin since the check above, or the client is unknown.

@@ -67,6 +67,19 @@ const PURGE = (p: {
 const LOCKED = (barber: string) =>
   `locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtextextended(${barber}::uuid::text, 0)))`;
 
+/**
+ * An outbox row per channel the client can be reached on (e-mail, phone), due now, for the appointment
+ * rows of CTE `from`; the notifier sends it. Used inside the statements that change an appointment, so
+ * the message is written with the change or not at all. Ends in a WHERE clause callers may extend.
+ */
+const NOTIFY_CLIENT = (kind: 'reschedule' | 'cancellation', from: string) => `
+    INSERT INTO notifications (location_id, appointment_id, kind, channel, recipient, send_at)
+    SELECT ${from}.location_id, ${from}.id, '${kind}', c.channel, c.recipient, now()
+      FROM ${from}
+      JOIN clients cl ON cl.location_id = ${from}.location_id AND cl.id = ${from}.client_id
+     CROSS JOIN LATERAL (VALUES ('email', cl.email), ('sms', cl.phone)) c (channel, recipient)
+     WHERE c.recipient IS NOT NULL`;
+
 /** How the booking names its client. */
 export type ClientRef =
   | { kind: 'user'; userId: string }
@@ -78,17 +91,17 @@ const CLIENT_CTE: Record<ClientRef['kind'], string> = {
   // The caller's own client row in this location, created from their account on the first booking.
   // Served by clients_location_id_user_id_key.
   user: `
-  found AS (SELECT id FROM clients WHERE location_id = $1 AND user_id = $15::uuid),
+  found AS (SELECT id, email, phone FROM clients WHERE location_id = $1 AND user_id = $15::uuid),
   made AS (
     INSERT INTO clients (location_id, user_id, name, email, phone)
     SELECT $1, u.id, u.name, u.email, u.phone FROM users u
      WHERE u.id = $15::uuid AND NOT EXISTS (SELECT 1 FROM found) AND EXISTS (SELECT 1 FROM locked)
     ON CONFLICT (location_id, user_id) DO UPDATE SET updated_at = clients.updated_at
-    RETURNING id),
-  client AS (SELECT id FROM found UNION ALL SELECT id FROM made)`,
+    RETURNING id, email, phone),
+  client AS (SELECT id, email, phone FROM found UNION ALL SELECT id, email, phone FROM made)`,
   // A client the staff picked. Served by clients_pkey.
   existing: `
-  client AS (SELECT id FROM clients WHERE location_id = $1 AND id = $14::uuid)`,
+  client AS (SELECT id, email, phone FROM clients WHERE location_id = $1 AND id = $14::uuid)`,
   // A guest (or a walk-in named by staff): one row per e-mail in the location, the latest contact
   // details win. Served by clients_location_email_key.
   contact: `
@@ -97,7 +110,7 @@ const CLIENT_CTE: Record<ClientRef['kind'], string> = {
     SELECT $1, $16::text, $17::text, $18::text WHERE EXISTS (SELECT 1 FROM locked)
     ON CONFLICT (location_id, lower(email)) WHERE user_id IS NULL AND email IS NOT NULL
     DO UPDATE SET name = EXCLUDED.name, phone = COALESCE(EXCLUDED.phone, clients.phone), updated_at = now()
-    RETURNING id)`,
+    RETURNING id, email, phone)`,
 };
 
 const bookSql = (kind: ClientRef['kind']) => `
@@ -111,20 +124,29 @@ WITH ${LOCKED('$3')},
     SELECT $19::text, $20::text, $21::bytea, 201, jsonb_build_object('appointment_id', $2::uuid)
      WHERE $19::text IS NOT NULL AND EXISTS (SELECT 1 FROM locked)
     ON CONFLICT (scope, key) DO NOTHING
-    RETURNING 1)
-INSERT INTO appointments (location_id, id, barber_id, service_id, client_id, booked_by_user_id, status,
-  start_time, end_time, busy_until, price_cents, deposit_cents, currency, notes, confirmation_code,
-  payment_due_by)
-SELECT $1, $2, $3, $4, client.id, $5, CASE WHEN $10::int > 0 THEN 'pending' ELSE 'confirmed' END,
-       $6, $7, $8, $9, $10, $11, $12, $13,
-       CASE WHEN $10::int > 0 THEN now() + l.payment_window_minutes * interval '1 minute' END
-  FROM client
-  JOIN locations l ON l.id = $1
-  -- count(*) makes the purge run to completion before the insert is checked against the constraint
-  CROSS JOIN (SELECT count(*) AS n FROM purged) p
-  CROSS JOIN (SELECT count(*) AS n FROM idem) i
- WHERE $19::text IS NULL OR i.n = 1
-RETURNING ${APPOINTMENT_COLUMNS}`;
+    RETURNING 1),
+  booked AS (
+    INSERT INTO appointments (location_id, id, barber_id, service_id, client_id, booked_by_user_id, status,
+      start_time, end_time, busy_until, price_cents, deposit_cents, currency, notes, confirmation_code,
+      payment_due_by)
+    SELECT $1, $2, $3, $4, client.id, $5, CASE WHEN $10::int > 0 THEN 'pending' ELSE 'confirmed' END,
+           $6, $7, $8, $9, $10, $11, $12, $13,
+           CASE WHEN $10::int > 0 THEN now() + l.payment_window_minutes * interval '1 minute' END
+      FROM client
+      JOIN locations l ON l.id = $1
+      -- count(*) makes the purge run to completion before the insert is checked against the constraint
+      CROSS JOIN (SELECT count(*) AS n FROM purged) p
+      CROSS JOIN (SELECT count(*) AS n FROM idem) i
+     WHERE $19::text IS NULL OR i.n = 1
+    RETURNING ${APPOINTMENT_COLUMNS}),
+  -- The confirmation, in the booking's own transaction (an outbox row): the notifier sends it.
+  confirmation AS (
+    INSERT INTO notifications (location_id, appointment_id, kind, channel, recipient, send_at)
+    SELECT $1, booked.id, 'confirmation', c.channel, c.recipient, now()
+      FROM booked, client
+     CROSS JOIN LATERAL (VALUES ('email', client.email), ('sms', client.phone)) c (channel, recipient)
+     WHERE c.recipient IS NOT NULL)
+SELECT * FROM booked`;
 
 export interface NewBooking {
   locationId: string;
@@ -261,11 +283,18 @@ export async function rescheduleAppointment(
     name: 'booking_reschedule',
     text: `
 WITH ${LOCKED('$3')},
-  purged AS (${PURGE({ location: '$1', barber: '$3', start: '$5', busy: '$7', hold: 'NULL', me: 'NULL' })})
-UPDATE appointments a SET start_time = $5, end_time = $6, busy_until = $7, updated_at = now()
-  FROM (SELECT count(*) FROM purged) p
- WHERE a.location_id = $1 AND a.id = $2 AND a.status = $4
-RETURNING a.*`,
+  purged AS (${PURGE({ location: '$1', barber: '$3', start: '$5', busy: '$7', hold: 'NULL', me: 'NULL' })}),
+  moved AS (
+    UPDATE appointments a SET start_time = $5, end_time = $6, busy_until = $7, updated_at = now()
+      FROM (SELECT count(*) FROM purged) p
+     WHERE a.location_id = $1 AND a.id = $2 AND a.status = $4
+    RETURNING a.*),
+  -- The client hears of it (outbox row, same transaction); reminders re-arm for the new time.
+  notified AS (${NOTIFY_CLIENT('reschedule', 'moved')}
+    ON CONFLICT (location_id, appointment_id, kind, channel) DO UPDATE
+       SET send_at = now(), status = 'scheduled', attempts = 0, sent_at = NULL, last_error = NULL
+    RETURNING 1)
+SELECT * FROM moved`,
     values: [m.locationId, m.id, m.barberId, m.fromStatus, m.startTime, m.endTime, m.busyUntil],
   });
   return result.rows[0];
@@ -312,6 +341,9 @@ WITH moved AS (
          updated_at = now()
     FROM moved
    WHERE c.location_id = moved.location_id AND c.id = moved.client_id
+  RETURNING 1
+), notified AS (${NOTIFY_CLIENT('cancellation', 'moved')} AND $4 = 'cancelled'
+  ON CONFLICT (location_id, appointment_id, kind, channel) DO NOTHING
   RETURNING 1
 )
 SELECT moved.* FROM moved LEFT JOIN (SELECT count(*) FROM tallied) t ON true`,
