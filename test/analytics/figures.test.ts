@@ -113,19 +113,30 @@ test('an empty range: ratios are null, not 0 or NaN, and no price increase is su
 });
 
 test('revenue totals: net of refunds, average ticket per payment rounded half up', () => {
-  assert.deepEqual(revenueTotals({ gross_cents: 21_500, refunded_cents: 5500, payment_count: 6 }), {
-    gross_cents: 21_500,
-    refunded_cents: 5500,
-    net_cents: 16_000,
-    payment_count: 6,
-    average_ticket_cents: 2667, // 2666.67
-  });
+  assert.deepEqual(
+    revenueTotals({
+      gross_cents: 21_500,
+      gift_certificate_cents: 1500,
+      refunded_cents: 5500,
+      payment_count: 6,
+    }),
+    {
+      gross_cents: 21_500,
+      gift_certificate_cents: 1500,
+      refunded_cents: 5500,
+      net_cents: 16_000,
+      payment_count: 6,
+      average_ticket_cents: 2667, // 2666.67
+    },
+  );
   assert.equal(
-    revenueTotals({ gross_cents: 5, refunded_cents: 0, payment_count: 2 }).average_ticket_cents,
+    revenueTotals({ gross_cents: 5, gift_certificate_cents: 0, refunded_cents: 0, payment_count: 2 })
+      .average_ticket_cents,
     3,
   );
   assert.equal(
-    revenueTotals({ gross_cents: 0, refunded_cents: 0, payment_count: 0 }).average_ticket_cents,
+    revenueTotals({ gross_cents: 0, gift_certificate_cents: 0, refunded_cents: 0, payment_count: 0 })
+      .average_ticket_cents,
     null,
   );
 });

@@ -46,8 +46,9 @@ after(() => ctx.close());
 const revenue = (params: Record<string, string | undefined>, token = shop.owner.token) =>
   api.get(analyticsPath('revenue', { location_id: shop.location.id, ...params }), { token });
 
-const money = (gross: number, refunded: number, count: number) => ({
+const money = (gross: number, refunded: number, count: number, gift = 0) => ({
   gross_cents: gross,
+  gift_certificate_cents: gift,
   refunded_cents: refunded,
   net_cents: gross - refunded,
   payment_count: count,
@@ -73,6 +74,38 @@ test('day buckets start at local midnight across spring forward; refunds and fai
       { from: '2025-03-10', to: '2025-03-10', ...money(7500, 0, 2) },
     ],
   });
+});
+
+test('what a gift certificate paid is revenue, shown apart; refunds come off the charge', async () => {
+  const fresh = await newShop(ctx, { timezone: 'Europe/Berlin' });
+  const barberId = fresh.barbers[0]!.id;
+  // 2000 charged + 1000 from a gift certificate, 500 refunded; then a visit paid wholly by gift certificate.
+  await insertPayment(ctx, fresh, {
+    barberId,
+    completedAt: '2025-06-02T10:00:00Z',
+    amountCents: 2000,
+    giftCertificateCents: 1000,
+    refundedCents: 500,
+  });
+  await insertPayment(ctx, fresh, {
+    barberId,
+    completedAt: '2025-06-02T12:00:00Z',
+    amountCents: 0,
+    giftCertificateCents: 3000,
+  });
+  const res = await api.get(
+    analyticsPath('revenue', {
+      location_id: fresh.location.id,
+      date_range: 'custom',
+      from: '2025-06-02',
+      to: '2025-06-02',
+    }),
+    { token: fresh.owner.token },
+  );
+  assert.equal(res.status, 200, res.text);
+  // gross 2000 + 1000 + 3000 = 6000, of which 4000 by gift certificate; net 5500 over 2 payments.
+  assert.deepEqual(res.body.totals, { ...money(6000, 500, 2, 4000), average_ticket_cents: 2750 });
+  assert.deepEqual(res.body.series, [{ from: '2025-06-02', to: '2025-06-02', ...money(6000, 500, 2, 4000) }]);
 });
 
 test('the 25-hour fall-back day keeps its last hour', async () => {

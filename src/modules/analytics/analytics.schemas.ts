@@ -60,7 +60,8 @@ const Scope = {
 };
 
 const Money = {
-  gross_cents: Cents,
+  gross_cents: Type.Integer({ description: 'Charged plus paid from gift certificates' }),
+  gift_certificate_cents: Type.Integer({ description: 'The part of gross paid from gift certificates' }),
   refunded_cents: Cents,
   net_cents: Type.Integer({ description: 'gross − refunded' }),
   payment_count: Type.Integer(),

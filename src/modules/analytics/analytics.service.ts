@@ -98,9 +98,16 @@ export class AnalyticsService {
         scope.range,
         query.group_by,
         rows,
-        () => ({ gross_cents: 0, refunded_cents: 0, net_cents: 0, payment_count: 0 }),
+        () => ({
+          gross_cents: 0,
+          gift_certificate_cents: 0,
+          refunded_cents: 0,
+          net_cents: 0,
+          payment_count: 0,
+        }),
         (b, r) => {
           b.gross_cents += r.gross_cents;
+          b.gift_certificate_cents += r.gift_certificate_cents;
           b.refunded_cents += r.refunded_cents;
           b.net_cents += r.gross_cents - r.refunded_cents;
           b.payment_count += r.payment_count;
@@ -109,6 +116,7 @@ export class AnalyticsService {
       const sum = (pick: (b: (typeof series)[number]) => number) => series.reduce((n, b) => n + pick(b), 0);
       const totals = revenueTotals({
         gross_cents: sum((b) => b.gross_cents),
+        gift_certificate_cents: sum((b) => b.gift_certificate_cents),
         refunded_cents: sum((b) => b.refunded_cents),
         payment_count: sum((b) => b.payment_count),
       });

@@ -58,20 +58,25 @@ export async function findOwnBarberId(
 export interface RevenueDay {
   /** Local date of completion (YYYY-MM-DD). */
   day: string;
+  /** Charged plus paid from gift certificates. */
   gross_cents: number;
+  gift_certificate_cents: number;
   refunded_cents: number;
   payment_count: number;
 }
 
 /**
  * Succeeded payments completed in [start, end), per local day. An index-only scan of
- * payments_completed_idx (location_id, completed_at) INCLUDE (amount_cents, refunded_cents, barber_id)
- * WHERE status = 'succeeded': every column read is in the index, the barber filter included.
+ * payments_completed_idx (location_id, completed_at) INCLUDE (amount_cents, gift_certificate_cents,
+ * refunded_cents, barber_id) WHERE status = 'succeeded' (migration 0006): every column read is in the
+ * index, the barber filter included.
  */
 export async function findRevenueByDay(db: Queryable, span: Span): Promise<RevenueDay[]> {
   const result = await db.query<RevenueDay>({
     name: 'analytics_revenue_by_day',
-    text: `SELECT (completed_at AT TIME ZONE $4)::date AS day, sum(amount_cents)::bigint AS gross_cents,
+    text: `SELECT (completed_at AT TIME ZONE $4)::date AS day,
+       sum(amount_cents + gift_certificate_cents)::bigint AS gross_cents,
+       sum(gift_certificate_cents)::bigint AS gift_certificate_cents,
        sum(refunded_cents)::bigint AS refunded_cents, count(*)::int AS payment_count
 FROM payments
 WHERE location_id = $1 AND status = 'succeeded' AND completed_at >= $2 AND completed_at < $3

@@ -14,19 +14,23 @@ export function ratio(numerator: number, denominator: number): number | null {
 }
 
 export interface MoneyTotals {
+  /** Charged plus paid from gift certificates. */
   gross_cents: number;
+  gift_certificate_cents: number;
   refunded_cents: number;
   payment_count: number;
 }
 
 /**
- * Revenue totals: net = gross − refunded (a refund counts against the payment it refunds, in that
- * payment's period); average ticket = net / payments (a visit paid as deposit + balance is two payments).
+ * Revenue totals: gross = charged + paid from gift certificates (what clients paid for services);
+ * net = gross − refunded (a refund counts against the payment it refunds, in that payment's period);
+ * average ticket = net / payments (a visit paid as deposit + balance is two payments).
  */
 export function revenueTotals(t: MoneyTotals) {
   const net = t.gross_cents - t.refunded_cents;
   return {
     gross_cents: t.gross_cents,
+    gift_certificate_cents: t.gift_certificate_cents,
     refunded_cents: t.refunded_cents,
     net_cents: net,
     payment_count: t.payment_count,
