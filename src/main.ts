@@ -5,6 +5,7 @@ import closeWithGrace from 'close-with-grace';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { type LocalStripe, startLocalStripe } from './demo/local-stripe.js';
 import { seedDemoIfEmpty } from './demo/seed-demo.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './platform/db/embedded.js';
 import { migrate } from './platform/db/migrate.js';
@@ -37,6 +38,21 @@ async function prepareDatabase(config: Config, log: Logger): Promise<PreparedDat
     }
   }
   return { url, embedded };
+}
+
+/**
+ * Development without Stripe keys: the local Stripe stand-in (DESIGN §2), so payments work end to end
+ * on a newcomer's machine. Never in production (keys are required there) or tests (they start their own).
+ */
+async function localStripeForDevelopment(config: Config, log: Logger): Promise<LocalStripe | undefined> {
+  if (config.env !== 'development' || config.stripe.secretKey) return undefined;
+  const stripe = await startLocalStripe();
+  if (config.port !== 0) stripe.webhookUrl = `http://127.0.0.1:${config.port}/api/v2/webhooks/stripe`;
+  log.warn(
+    { stripe: stripe.url },
+    'no STRIPE_SECRET_KEY: payments use the local Stripe stand-in; pay an intent with POST <stripe>/v1/payment_intents/{id}/confirm client_secret=…',
+  );
+  return stripe;
 }
 
 async function serve(
@@ -88,14 +104,19 @@ async function main(): Promise<void> {
   }
 
   const { url, embedded } = await prepareDatabase(config, log);
+  const stripe = await localStripeForDevelopment(config, log);
+  if (stripe) config = loadConfig({ ...process.env, ...stripe.env() });
   if (config.workers === 1) {
-    await serve(config, url, log, async () => embedded?.stop());
+    await serve(config, url, log, async () => {
+      await stripe?.stop();
+      await embedded?.stop();
+    });
     return;
   }
 
   // Several processes on one port: the primary prepares the database once, then forks the workers.
   let stopping = false;
-  const fork = () => cluster.fork({ BOOKEDBARBER_DATABASE_URL: url });
+  const fork = () => cluster.fork({ BOOKEDBARBER_DATABASE_URL: url, ...stripe?.env() });
   for (let i = 0; i < config.workers; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
@@ -114,6 +135,7 @@ async function main(): Promise<void> {
           }),
       ),
     );
+    await stripe?.stop();
     await embedded?.stop();
   });
   log.info({ workers: config.workers, port: config.port }, 'cluster started');

@@ -1,4 +1,4 @@
-// Payment intents over HTTP against the fake Stripe: amounts, the commission split, idempotency,
+// Payment intents over HTTP against the local Stripe stand-in: amounts, the commission split, idempotency,
 // gift certificates, and completion only when Stripe says succeeded.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -511,4 +511,33 @@ test('open intents of both kinds never ask for more than the price together', as
     409,
     'nothing-to-pay',
   );
+});
+
+test('the local stand-in as in development: the client confirms with its client_secret, the signed webhook completes the payment', async () => {
+  w.stripe.webhookUrl = `${w.ctx.baseUrl}/api/v2/webhooks/stripe`;
+  try {
+    const client = await newUser(w.ctx);
+    const a = await book(w, shop, client);
+    const p = (await createIntent(w, client.token, { appointment_id: a.id, kind: 'deposit' })).body;
+    const confirm = (secret: string) =>
+      fetch(`${w.stripe.url}/v1/payment_intents/${p.stripe_payment_intent_id}/confirm`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ client_secret: secret, payment_method: 'pm_card_visa' }),
+      });
+    assert.equal((await confirm('pi_wrong_secret')).status, 401);
+    assert.equal(await appointmentStatus(a.id), 'pending');
+    const confirmed = await confirm(p.client_secret);
+    assert.equal(confirmed.status, 200);
+    assert.equal(((await confirmed.json()) as { status: string }).status, 'succeeded');
+    let status = '';
+    for (let i = 0; i < 100 && status !== 'succeeded'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      status = (await w.api.get(`/api/v2/payments/${p.id}`, { token: client.token })).body.status;
+    }
+    assert.equal(status, 'succeeded');
+    assert.equal(await appointmentStatus(a.id), 'confirmed');
+  } finally {
+    w.stripe.webhookUrl = undefined;
+  }
 });

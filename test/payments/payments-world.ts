@@ -1,9 +1,9 @@
-// Shared by the payments tests: an app pointed at the fake Stripe, a shop whose owner has MFA (the
+// Shared by the payments tests: an app pointed at the local Stripe stand-in, a shop whose owner has MFA (the
 // financial routes require it), bookings, and signed webhook deliveries.
 import assert from 'node:assert/strict';
 import { BOOKING_TEST_ENV, localStart } from '../booking/booking-world.js';
 import { startTestApp, type TestApp } from '../support/build-app.js';
-import { type FakeStripe, startFakeStripe } from '../support/fake-stripe.js';
+import { type LocalStripe, startLocalStripe } from '../../src/demo/local-stripe.js';
 import type { TestUser } from '../support/factory.js';
 import { type ApiClient, apiClient, type HttpResponse } from '../support/http.js';
 import { newShop, type ShopOptions, type TestShop } from '../support/shop-factory.js';
@@ -11,12 +11,12 @@ import { newShop, type ShopOptions, type TestShop } from '../support/shop-factor
 export interface PaymentsWorld {
   ctx: TestApp;
   api: ApiClient;
-  stripe: FakeStripe;
+  stripe: LocalStripe;
   close(): Promise<void>;
 }
 
 export async function startPaymentsApp(env: Record<string, string> = {}): Promise<PaymentsWorld> {
-  const stripe = await startFakeStripe();
+  const stripe = await startLocalStripe();
   const ctx = await startTestApp({ env: { ...BOOKING_TEST_ENV, ...stripe.env(), ...env } });
   return {
     ctx,

@@ -1,4 +1,4 @@
-// Payouts over HTTP against the fake Stripe: the unpaid barber shares of a period net of refunds, the
+// Payouts over HTTP against the local Stripe stand-in: the unpaid barber shares of a period net of refunds, the
 // $10 minimum, an active Connect account, and a period that can never be paid twice.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';

@@ -1,4 +1,4 @@
-// Refunds over HTTP against the fake Stripe: partial and full, never more than remains (also under
+// Refunds over HTTP against the local Stripe stand-in: partial and full, never more than remains (also under
 // concurrency), the automatic refund of the one cancel path, and refund webhooks.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';

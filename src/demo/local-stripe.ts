@@ -2,14 +2,17 @@
 // API the app uses (form-encoded POST /v1/payment_intents, GET /v1/payment_intents/:id, POST
 // /v1/refunds, POST /v1/transfers), answering Stripe-shaped JSON and honouring Idempotency-Key. The
 // app reaches it through the official SDK (STRIPE_API_BASE); webhooks are signed with the SDK's
-// generateTestHeaderString and verified by the app exactly as in production.
+// generateTestHeaderString and verified by the app exactly as in production. Tests start one; so
+// does a development server without Stripe keys (DESIGN §2), where a client "pays" with
+// POST /v1/payment_intents/{id}/confirm {client_secret} as Stripe.js would, and the signed
+// payment_intent.succeeded webhook is delivered to the app.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 
-export const FAKE_STRIPE_KEY = 'sk_test_fake_0123456789';
-export const FAKE_WEBHOOK_SECRET = 'whsec_test_fake_0123456789';
+export const LOCAL_STRIPE_KEY = 'sk_test_local_0123456789';
+export const LOCAL_WEBHOOK_SECRET = 'whsec_test_local_0123456789';
 
 type Json = Record<string, unknown>;
 
@@ -51,7 +54,7 @@ function stripeError(res: ServerResponse, status: number, type: string, message:
   res.end(JSON.stringify({ error: { type, message, ...(code ? { code } : {}) } }));
 }
 
-export class FakeStripe {
+export class LocalStripe {
   readonly intents = new Map<string, Intent>();
   readonly refunds = new Map<string, Json>();
   readonly transfers = new Map<string, Json>();
@@ -61,13 +64,15 @@ export class FakeStripe {
   /** Status of new refunds ('succeeded', or 'pending' to settle later by webhook). */
   refundStatus: 'succeeded' | 'pending' = 'succeeded';
   private readonly idempotent = new Map<string, { status: number; body: string }>();
-  private readonly signer = new Stripe(FAKE_STRIPE_KEY);
+  private readonly signer = new Stripe(LOCAL_STRIPE_KEY);
   private server: Server | undefined;
   url = '';
+  /** Where events are delivered (the app's POST /api/v2/webhooks/stripe); unset: none are sent. */
+  webhookUrl: string | undefined;
 
-  async start(): Promise<this> {
+  async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
@@ -80,8 +85,8 @@ export class FakeStripe {
   /** The environment that points the app at this server. */
   env(): Record<string, string> {
     return {
-      STRIPE_SECRET_KEY: FAKE_STRIPE_KEY,
-      STRIPE_WEBHOOK_SECRET: FAKE_WEBHOOK_SECRET,
+      STRIPE_SECRET_KEY: LOCAL_STRIPE_KEY,
+      STRIPE_WEBHOOK_SECRET: LOCAL_WEBHOOK_SECRET,
       STRIPE_API_BASE: this.url,
     };
   }
@@ -100,6 +105,29 @@ export class FakeStripe {
     return intent;
   }
 
+  /** Sends a signed event to `webhookUrl`, as Stripe does, retrying a few times; never throws. */
+  deliver(type: string, object: Json): void {
+    const target = this.webhookUrl;
+    if (!target) return;
+    const { body, signature } = this.signedEvent(type, object);
+    void (async () => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          const res = await fetch(target, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+            body,
+            signal: AbortSignal.timeout(5000),
+          });
+          if (res.ok) return;
+        } catch {
+          // the app may be restarting: try again
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
+      }
+    })();
+  }
+
   /** A Stripe event of `type` about `object`, its raw body and a valid Stripe-Signature header. */
   signedEvent(type: string, object: Json, options: { id?: string; secret?: string } = {}) {
     const event = {
@@ -116,7 +144,7 @@ export class FakeStripe {
     const body = JSON.stringify(event);
     const signature = this.signer.webhooks.generateTestHeaderString({
       payload: body,
-      secret: options.secret ?? FAKE_WEBHOOK_SECRET,
+      secret: options.secret ?? LOCAL_WEBHOOK_SECRET,
     });
     return { event, body, signature };
   }
@@ -133,7 +161,11 @@ export class FakeStripe {
     const key = req.headers['idempotency-key'] as string | undefined;
     const method = req.method ?? 'GET';
     this.requests.push({ method, path: url.pathname, idempotencyKey: key, params });
-    if (!(req.headers.authorization ?? '').startsWith('Bearer sk_')) {
+    // Secret-key calls come from the app; a confirmation comes from the client with its client_secret.
+    const confirming = /^\/v1\/payment_intents\/([^/]+)\/confirm$/.exec(url.pathname);
+    const byClient =
+      confirming !== null && this.intents.get(confirming[1]!)?.client_secret === params['client_secret'];
+    if (!byClient && !(req.headers.authorization ?? '').startsWith('Bearer sk_')) {
       return stripeError(res, 401, 'invalid_request_error', 'Invalid API Key provided');
     }
     if (method === 'POST' && key) {
@@ -180,6 +212,16 @@ export class FakeStripe {
         livemode: false,
       };
       this.intents.set(id, intent);
+      return { body: intent };
+    }
+    const confirmMatch = /^\/v1\/payment_intents\/([^/]+)\/confirm$/.exec(path);
+    if (method === 'POST' && confirmMatch) {
+      const intent = this.intents.get(confirmMatch[1]!);
+      if (!intent) return { ...invalid('No such payment_intent', 'resource_missing'), status: 404 };
+      if (intent.status !== 'requires_payment_method' && intent.status !== 'requires_confirmation')
+        return invalid(`This PaymentIntent's status is ${intent.status}`, 'payment_intent_unexpected_state');
+      this.setIntentStatus(intent.id, 'succeeded');
+      this.deliver('payment_intent.succeeded', intent);
       return { body: intent };
     }
     const intentMatch = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
@@ -241,6 +283,6 @@ export class FakeStripe {
   }
 }
 
-export async function startFakeStripe(): Promise<FakeStripe> {
-  return new FakeStripe().start();
+export async function startLocalStripe(port = 0): Promise<LocalStripe> {
+  return new LocalStripe().start(port);
 }
