@@ -6,15 +6,23 @@ import pg from 'pg';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-/** utime + stime of a process in milliseconds (0 once it is gone). */
-function cpuMs(pid: number): number {
+interface Cpu {
+  userMs: number;
+  systemMs: number;
+}
+
+/** utime and stime of a process in milliseconds (0 once it is gone). */
+function cpuOf(pid: number): Cpu {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command (which may contain spaces) start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+    return {
+      userMs: (Number(fields[11]) * 1000) / TICKS_PER_SECOND,
+      systemMs: (Number(fields[12]) * 1000) / TICKS_PER_SECOND,
+    };
   } catch {
-    return 0;
+    return { userMs: 0, systemMs: 0 };
   }
 }
 
@@ -32,24 +40,28 @@ async function backendPids(databaseUrl: string): Promise<number[]> {
 }
 
 export interface CpuSnapshot {
-  service: Map<number, number>;
-  database: Map<number, number>;
+  service: Map<number, Cpu>;
+  database: Map<number, Cpu>;
 }
 
 export async function snapshotCpu(servicePids: number[], databaseUrl: string): Promise<CpuSnapshot> {
   const database = await backendPids(databaseUrl);
   return {
-    service: new Map(servicePids.map((pid) => [pid, cpuMs(pid)])),
-    database: new Map(database.map((pid) => [pid, cpuMs(pid)])),
+    service: new Map(servicePids.map((pid) => [pid, cpuOf(pid)])),
+    database: new Map(database.map((pid) => [pid, cpuOf(pid)])),
   };
 }
 
 /** Milliseconds of CPU per request between two snapshots (backends opened meanwhile count from 0). */
 export function cpuPerRequest(before: CpuSnapshot, after: CpuSnapshot, requests: number) {
-  const spent = (a: Map<number, number>, b: Map<number, number>) =>
-    [...b].reduce((sum, [pid, ms]) => sum + ms - (a.get(pid) ?? 0), 0);
+  const spent = (a: Map<number, Cpu>, b: Map<number, Cpu>, part: keyof Cpu) =>
+    [...b].reduce((sum, [pid, cpu]) => sum + cpu[part] - (a.get(pid)?.[part] ?? 0), 0) / requests;
+  const serviceUserMs = spent(before.service, after.service, 'userMs');
+  const serviceSystemMs = spent(before.service, after.service, 'systemMs');
   return {
-    serviceMs: spent(before.service, after.service) / requests,
-    databaseMs: spent(before.database, after.database) / requests,
+    serviceMs: serviceUserMs + serviceSystemMs,
+    serviceSystemMs,
+    databaseMs:
+      spent(before.database, after.database, 'userMs') + spent(before.database, after.database, 'systemMs'),
   };
 }
