@@ -22,8 +22,15 @@ export interface CachedAnswer {
 interface CachedDay {
   readonly locationId: string;
   readonly busy: DayBusy;
-  readonly answers: Map<string, CachedAnswer>;
 }
+
+/** An answer is good only while its day is the cached one it was computed from (same `busy` object). */
+interface StoredAnswer extends CachedAnswer {
+  readonly busy: DayBusy;
+}
+
+/** Finished answers are bounded by size (UTF-16 bytes of their JSON), not count: days vary in slots. */
+const ANSWERS_MAX_BYTES = 48 * 1024 * 1024;
 
 export function barberDayKey(barberId: string, date: string): string {
   return `${barberId}|${date}`;
@@ -32,6 +39,12 @@ export function barberDayKey(barberId: string, date: string): string {
 export class BarberDayCache {
   private readonly profiles = new LRUCache<string, BarberProfile>({ max: 50_000, ttl: TTL_MS });
   private readonly days = new LRUCache<string, CachedDay>({ max: 20_000, ttl: TTL_MS });
+  // Keyed by barber-day and service. Dropping a day needs no scan here: its answers stop matching.
+  private readonly answers = new LRUCache<string, StoredAnswer>({
+    maxSize: ANSWERS_MAX_BYTES,
+    sizeCalculation: (answer) => answer.json.length * 2 + 64,
+    ttl: TTL_MS,
+  });
 
   constructor(private readonly bus: InvalidationBus) {
     bus.on(DAY_TOPIC, (key) => this.days.delete(key));
@@ -63,8 +76,10 @@ export class BarberDayCache {
   }
 
   answer(barberId: string, date: string, serviceId: string, now: number): string | undefined {
-    const answer = this.days.get(barberDayKey(barberId, date))?.answers.get(serviceId);
-    return answer && now < answer.validUntil ? answer.json : undefined;
+    const key = barberDayKey(barberId, date);
+    const answer = this.answers.get(`${key}|${serviceId}`);
+    if (!answer || now >= answer.validUntil) return undefined;
+    return this.days.get(key)?.busy === answer.busy ? answer.json : undefined;
   }
 
   busy(barberId: string, date: string): DayBusy | undefined {
@@ -73,13 +88,13 @@ export class BarberDayCache {
 
   storeBusy(barberId: string, date: string, locationId: string, busy: DayBusy, generation: number): void {
     if (generation !== this.bus.generation) return;
-    this.days.set(barberDayKey(barberId, date), { locationId, busy, answers: new Map() });
+    this.days.set(barberDayKey(barberId, date), { locationId, busy });
   }
 
   /** Kept only while the day it was computed from is still the cached one. */
   storeAnswer(barberId: string, date: string, serviceId: string, busy: DayBusy, answer: CachedAnswer): void {
-    const day = this.days.get(barberDayKey(barberId, date));
-    if (day?.busy === busy) day.answers.set(serviceId, answer);
+    const key = barberDayKey(barberId, date);
+    if (this.days.get(key)?.busy === busy) this.answers.set(`${key}|${serviceId}`, { ...answer, busy });
   }
 
   invalidateDays(barberId: string, dates: readonly string[]): void {
