@@ -3,6 +3,7 @@
 // client is linked or created, the idempotency key is recorded and the row is written together, and
 // the exclusion constraint appointments_no_overlap decides who gets a contested slot (SQLSTATE 23P01).
 import type { Queryable } from '../../platform/db/pool.js';
+import { CLIENT_CHANNELS } from '../notifications/notifications.sql.js';
 import type { AppointmentStatus, ClientTally } from './appointment-state.js';
 
 export const APPOINTMENT_COLUMNS = `id, location_id, barber_id, service_id, client_id, booked_by_user_id, status,
@@ -77,7 +78,7 @@ const NOTIFY_CLIENT = (kind: 'reschedule' | 'cancellation', from: string) => `
     SELECT ${from}.location_id, ${from}.id, '${kind}', c.channel, c.recipient, now()
       FROM ${from}
       JOIN clients cl ON cl.location_id = ${from}.location_id AND cl.id = ${from}.client_id
-     CROSS JOIN LATERAL (VALUES ('email', cl.email), ('sms', cl.phone)) c (channel, recipient)
+     ${CLIENT_CHANNELS('cl')}
      WHERE c.recipient IS NOT NULL`;
 
 /** How the booking names its client. */
@@ -144,7 +145,7 @@ WITH ${LOCKED('$3')},
     INSERT INTO notifications (location_id, appointment_id, kind, channel, recipient, send_at)
     SELECT $1, booked.id, 'confirmation', c.channel, c.recipient, now()
       FROM booked, client
-     CROSS JOIN LATERAL (VALUES ('email', client.email), ('sms', client.phone)) c (channel, recipient)
+     ${CLIENT_CHANNELS('client')}
      WHERE c.recipient IS NOT NULL)
 SELECT * FROM booked`;
 

@@ -6,6 +6,13 @@ export type NotificationKind =
   'confirmation' | 'reminder_24h' | 'reminder_2h' | 'cancellation' | 'reschedule';
 export type ReminderKind = 'reminder_24h' | 'reminder_2h';
 
+/**
+ * SQL: one row `c (channel, recipient)` per way a client row `client` can be reached (e-mail, phone),
+ * recipient null when it has none. The one place that decides which channels a client gets.
+ */
+export const CLIENT_CHANNELS = (client: string) =>
+  `CROSS JOIN LATERAL (VALUES ('email', ${client}.email), ('sms', ${client}.phone)) c (channel, recipient)`;
+
 export const REMINDER_LEAD_HOURS: Readonly<Record<ReminderKind, number>> = {
   reminder_24h: 24,
   reminder_2h: 2,
@@ -36,7 +43,7 @@ SELECT a.location_id, a.id, k.kind, c.channel, c.recipient, a.start_time - kl.le
                        WHERE n.location_id = a.location_id AND n.appointment_id = a.id AND n.kind = k.kind
                          AND n.send_at = a.start_time - kl.lead_time)) a
   JOIN clients cl ON cl.location_id = a.location_id AND cl.id = a.client_id
- CROSS JOIN LATERAL (VALUES ('email', cl.email), ('sms', cl.phone)) c (channel, recipient)
+ ${CLIENT_CHANNELS('cl')}
  WHERE c.recipient IS NOT NULL
 ON CONFLICT (location_id, appointment_id, kind, channel) DO UPDATE
    SET send_at = EXCLUDED.send_at, status = 'scheduled', attempts = 0, sent_at = NULL, last_error = NULL`,
