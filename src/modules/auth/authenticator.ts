@@ -2,23 +2,26 @@
 // checks are cached (fast-jwt's verifier cache, the session cache), so a warm request does no I/O.
 import type { Authenticator } from '../../platform/http/auth-guard.js';
 import { Unauthenticated } from '../../platform/http/errors.js';
-import type { SessionCache } from './sessions.cache.js';
+import type { SessionCache, SessionFacts } from './sessions.cache.js';
 import type { AccessTokens } from './tokens.js';
 
 export function createAuthenticator(tokens: AccessTokens, sessions: SessionCache): Authenticator {
   return {
-    async authenticate(token) {
+    authenticate(token) {
       let claims: ReturnType<AccessTokens['verify']>;
       try {
         claims = tokens.verify(token);
       } catch {
         throw Unauthenticated('the access token is invalid or expired');
       }
-      const session = await sessions.live(claims.sessionId);
-      if (!session || session.userId !== claims.userId) {
-        throw Unauthenticated('this session has ended; sign in again');
-      }
-      return { userId: claims.userId, sessionId: claims.sessionId, isAdmin: session.isAdmin };
+      const caller = (session: SessionFacts | undefined) => {
+        if (!session || session.userId !== claims.userId) {
+          throw Unauthenticated('this session has ended; sign in again');
+        }
+        return { userId: claims.userId, sessionId: claims.sessionId, isAdmin: session.isAdmin };
+      };
+      const session = sessions.live(claims.sessionId);
+      return session instanceof Promise ? session.then(caller) : caller(session);
     },
   };
 }

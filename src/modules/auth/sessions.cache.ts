@@ -15,6 +15,10 @@ export interface SessionFacts {
 
 const SESSION_TTL_MS = 30_000;
 
+function stillLive(facts: SessionFacts | undefined): SessionFacts | undefined {
+  return facts && facts.expiresAtMs > Date.now() ? facts : undefined;
+}
+
 export class SessionCache {
   private readonly sessions: CoherentLru<SessionFacts>;
 
@@ -25,13 +29,13 @@ export class SessionCache {
     this.sessions = new CoherentLru(bus, { topic: 'session', max: 100_000, ttlMs: SESSION_TTL_MS });
   }
 
-  /** The session's facts while it is live, else undefined. */
-  async live(sessionId: string): Promise<SessionFacts | undefined> {
-    const facts = await this.sessions.get(sessionId, async () => {
+  /** The session's facts while it is live, else undefined; synchronous when the session is cached. */
+  live(sessionId: string): SessionFacts | undefined | Promise<SessionFacts | undefined> {
+    const facts = this.sessions.get(sessionId, async () => {
       const row = await findLiveSession(this.db.primary, sessionId);
       return row && { userId: row.user_id, isAdmin: row.is_admin, expiresAtMs: row.expires_at.getTime() };
     });
-    return facts && facts.expiresAtMs > Date.now() ? facts : undefined;
+    return facts instanceof Promise ? facts.then(stillLive) : stillLive(facts);
   }
 
   /** Call after a session is revoked or changed, here or in any process. */

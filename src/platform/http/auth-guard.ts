@@ -12,9 +12,14 @@ export const CSRF_COOKIE = 'csrf_token';
 export const CSRF_HEADER = 'x-csrf-token';
 
 export interface Authenticator {
-  /** Verifies an access token and that its session is still live; throws Unauthenticated otherwise. */
-  authenticate(accessToken: string): Promise<Omit<AuthContext, 'via'>>;
+  /**
+   * Verifies an access token and that its session is still live; throws Unauthenticated otherwise.
+   * Answers synchronously when the session is cached, with a promise when it has to be read.
+   */
+  authenticate(accessToken: string): Caller | Promise<Caller>;
 }
+
+type Caller = Omit<AuthContext, 'via'>;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -46,16 +51,17 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 export function authenticationHook(authenticator: Authenticator): NamedHook {
   return {
     name: 'authenticate',
-    async run(request) {
+    run(request) {
       const bearer = bearerToken(request);
-      if (bearer) {
-        request.auth = { ...(await authenticator.authenticate(bearer)), via: 'bearer' };
-        return;
-      }
-      const cookie = request.cookies?.[ACCESS_COOKIE];
-      if (!cookie) throw Unauthenticated('sign in first');
-      request.auth = { ...(await authenticator.authenticate(cookie)), via: 'cookie' };
-      checkCsrf(request);
+      const token = bearer ?? request.cookies?.[ACCESS_COOKIE];
+      if (!token) throw Unauthenticated('sign in first');
+      const accept = (caller: Caller): void => {
+        request.auth = { ...caller, via: bearer ? 'bearer' : 'cookie' };
+        if (!bearer) checkCsrf(request);
+      };
+      const caller = authenticator.authenticate(token);
+      if (caller instanceof Promise) return caller.then(accept);
+      accept(caller);
     },
   };
 }
@@ -63,7 +69,7 @@ export function authenticationHook(authenticator: Authenticator): NamedHook {
 /** For the ops class: platform administrators only. */
 export const requireAdminHook: NamedHook = {
   name: 'require-admin',
-  async run(request) {
+  run(request) {
     if (!request.auth?.isAdmin) throw Forbidden('platform administrators only');
   },
 };

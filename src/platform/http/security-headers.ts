@@ -14,7 +14,7 @@ export function securityHeadersHook(config: Config): NamedHook {
   if (config.cookieSecure) headers['strict-transport-security'] = 'max-age=31536000; includeSubDomains';
   return {
     name: 'security-headers',
-    async run(_request, reply) {
+    run(_request, reply) {
       reply.headers(headers);
     },
   };
