@@ -100,6 +100,7 @@ async function main(): Promise<number> {
     const sessionsBefore = await sessions();
     try {
       const cpuBefore = await snapshotCpu(server.pids(), db.url);
+      log(`${name}: ${seconds} s at 64 connections…`);
       const result = await runLoad({
         baseUrl: server.baseUrl,
         connections: 64,

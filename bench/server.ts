@@ -105,6 +105,8 @@ export async function startService(entry: string, options: ServerOptions): Promi
     ...(options.redisUrl
       ? { REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: options.redisKeyPrefix ?? 'bb_bench:' }
       : {}),
+    // Diagnostics for the service's processes, e.g. '--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp'.
+    ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}),
     ...options.env,
   };
   const server = await startProcess([...(options.nodeFlags ?? []), entry], env, port);
