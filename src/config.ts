@@ -37,6 +37,11 @@ export interface Config {
   readonly reminders: readonly ('reminder_24h' | 'reminder_2h')[];
   /** Event-loop delay beyond which the process answers 503 rather than queue without bound. */
   readonly maxEventLoopDelayMs: number;
+  /**
+   * V8 old-space limit of each worker process (WORKERS ≥ 2), in MiB; 0 leaves V8's default, which on a
+   * large machine lets the heap grow to several times its live size before collecting.
+   */
+  readonly workerHeapMiB: number;
 }
 
 export class ConfigError extends Error {}
@@ -171,6 +176,7 @@ export function loadConfig(env: Env = process.env): Config {
     seedDemo: oneOf(env, 'SEED_DEMO', ['auto', 'off'] as const, 'auto') === 'auto',
     reminders: reminders(env, 'REMINDERS'),
     maxEventLoopDelayMs: integer(env, 'MAX_EVENT_LOOP_DELAY_MS', 1000, 0, 60_000),
+    workerHeapMiB: integer(env, 'WORKER_HEAP_MIB', 512, 0, 65_536),
   };
   if (mode === 'production' && (!config.stripe.secretKey || !config.stripe.webhookSecret)) {
     throw new ConfigError('STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are required in production');
