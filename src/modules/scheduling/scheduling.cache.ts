@@ -31,6 +31,8 @@ interface StoredAnswer extends CachedAnswer {
 
 /** Finished answers are bounded by size (UTF-16 bytes of their JSON), not count: days vary in slots. */
 const ANSWERS_MAX_BYTES = 48 * 1024 * 1024;
+/** How many answer keys asked for once are remembered before the doorkeeper forgets them all. */
+const DOORKEEPER_MAX_KEYS = 100_000;
 
 export function barberDayKey(barberId: string, date: string): string {
   return `${barberId}|${date}`;
@@ -45,6 +47,14 @@ export class BarberDayCache {
     sizeCalculation: (answer) => answer.json.length * 2 + 64,
     ttl: TTL_MS,
   });
+
+  /**
+   * TinyLFU's doorkeeper: an answer is stored the second time it is computed, not the first. A one-off
+   * (a random barber-day nobody asks for again) would only push out answers that are asked again, and
+   * churn the old generation of the heap; its day's busy times are cached all the same, so the second
+   * request does no query either.
+   */
+  private askedOnce = new Set<string>();
 
   constructor(private readonly bus: InvalidationBus) {
     bus.on(DAY_TOPIC, (key) => this.days.delete(key));
@@ -91,10 +101,17 @@ export class BarberDayCache {
     this.days.set(barberDayKey(barberId, date), { locationId, busy });
   }
 
-  /** Kept only while the day it was computed from is still the cached one. */
+  /** Kept only while the day it was computed from is still the cached one, and from its second time. */
   storeAnswer(barberId: string, date: string, serviceId: string, busy: DayBusy, answer: CachedAnswer): void {
     const key = barberDayKey(barberId, date);
-    if (this.days.get(key)?.busy === busy) this.answers.set(`${key}|${serviceId}`, { ...answer, busy });
+    if (this.days.get(key)?.busy !== busy) return;
+    const answerKey = `${key}|${serviceId}`;
+    if (!this.askedOnce.delete(answerKey)) {
+      if (this.askedOnce.size >= DOORKEEPER_MAX_KEYS) this.askedOnce = new Set();
+      this.askedOnce.add(answerKey);
+      return;
+    }
+    this.answers.set(answerKey, { ...answer, busy });
   }
 
   invalidateDays(barberId: string, dates: readonly string[]): void {
