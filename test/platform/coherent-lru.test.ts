@@ -1,7 +1,7 @@
 // The coherent cache's refresh-ahead: a busy key is reloaded in the background, never on a request's
 // path, and a reload that finds the key gone (a revoked session) drops it.
 import assert from 'node:assert/strict';
-import { mock, test } from 'node:test';
+import { mock, test, type TestContext } from 'node:test';
 import { createInvalidationBus } from '../../src/platform/cache/invalidation-bus.js';
 import { CoherentLru } from '../../src/platform/cache/coherent-lru.js';
 
@@ -14,6 +14,17 @@ function cacheWithLoader() {
       loads.push(resolve);
     });
   return { cache, loads, load };
+}
+
+/** A cache holding 'v1' for key 'k', loaded at t=0, with the clock moved on past half the TTL. */
+async function dueForRefresh(t: TestContext) {
+  t.mock.timers.enable({ apis: ['Date'], now: 0 });
+  const loader = cacheWithLoader();
+  const first = loader.cache.get('k', loader.load);
+  loader.loads[0]!('v1');
+  await first;
+  t.mock.timers.tick(16_000);
+  return loader;
 }
 
 test('a hit before half the TTL answers synchronously and loads nothing', async (t) => {
@@ -29,12 +40,7 @@ test('a hit before half the TTL answers synchronously and loads nothing', async 
 });
 
 test('after half the TTL a hit still answers from memory and starts one background reload', async (t) => {
-  t.mock.timers.enable({ apis: ['Date'], now: 0 });
-  const { cache, loads, load } = cacheWithLoader();
-  const first = cache.get('k', load);
-  loads[0]!('v1');
-  await first;
-  t.mock.timers.tick(16_000);
+  const { cache, loads, load } = await dueForRefresh(t);
   assert.equal(cache.get('k', load), 'v1');
   assert.equal(cache.get('k', load), 'v1');
   assert.equal(loads.length, 2, 'one reload for two hits');
@@ -44,12 +50,7 @@ test('after half the TTL a hit still answers from memory and starts one backgrou
 });
 
 test('a reload that finds nothing drops the key: the next read waits for a load', async (t) => {
-  t.mock.timers.enable({ apis: ['Date'], now: 0 });
-  const { cache, loads, load } = cacheWithLoader();
-  const first = cache.get('k', load);
-  loads[0]!('v1');
-  await first;
-  t.mock.timers.tick(16_000);
+  const { cache, loads, load } = await dueForRefresh(t);
   assert.equal(cache.get('k', load), 'v1');
   loads[1]!(undefined);
   await new Promise(setImmediate);
@@ -60,12 +61,7 @@ test('a reload that finds nothing drops the key: the next read waits for a load'
 });
 
 test('a reload that raced an invalidation is not kept', async (t) => {
-  t.mock.timers.enable({ apis: ['Date'], now: 0 });
-  const { cache, loads, load } = cacheWithLoader();
-  const first = cache.get('k', load);
-  loads[0]!('v1');
-  await first;
-  t.mock.timers.tick(16_000);
+  const { cache, loads, load } = await dueForRefresh(t);
   cache.get('k', load); // starts the reload
   cache.invalidate('k');
   loads[1]!('stale');
