@@ -78,9 +78,12 @@ function intoBuckets<R extends { day: string }, T>(
 }
 
 export class AnalyticsService {
-  /** Finished JSON bodies: a hit costs no serialisation (as availability's cached answers). */
+  /**
+   * Finished JSON bodies: a hit costs no serialisation (as availability's cached answers). At most
+   * 2,000 (a few KiB each), so that every cache of a worker fits its heap (WORKER_HEAP_MIB).
+   */
   private readonly answers = new RefreshingCache<Buffer>({
-    max: 10_000,
+    max: 2_000,
     freshMs: ANSWER_FRESH_MS,
     staleMs: ANSWER_STALE_MS,
   });

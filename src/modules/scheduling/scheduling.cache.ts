@@ -39,7 +39,8 @@ export function barberDayKey(barberId: string, date: string): string {
 }
 
 export class BarberDayCache {
-  private readonly profiles = new LRUCache<string, BarberProfile>({ max: 50_000, ttl: TTL_MS });
+  // 10,000 profiles of a few KiB each: with the other caches, within a worker's heap (WORKER_HEAP_MIB).
+  private readonly profiles = new LRUCache<string, BarberProfile>({ max: 10_000, ttl: TTL_MS });
   private readonly days = new LRUCache<string, CachedDay>({ max: 20_000, ttl: TTL_MS });
   // Keyed by barber-day and service. Dropping a day needs no scan here: its answers stop matching.
   private readonly answers = new LRUCache<string, StoredAnswer>({
