@@ -41,8 +41,12 @@ export interface NamedHook {
 
 export type HooksByClass = Readonly<Record<RouteClass, readonly NamedHook[]>>;
 
+/** Suffix of a hook's timings when it had to wait for I/O (a cache miss), kept apart from its own work. */
+export const WAITED = ' (waited for I/O)';
+
 function timed(hook: NamedHook, recorder: LatencyRecorder): onRequestHookHandler {
   const { name, run } = hook;
+  const waited = `${name}${WAITED}`;
   return function timedHook(request, reply, done) {
     const started = performance.now();
     let pending: void | Promise<void>;
@@ -61,11 +65,11 @@ function timed(hook: NamedHook, recorder: LatencyRecorder): onRequestHookHandler
     // Waited for I/O: the time includes that wait, and whatever ran on the event loop meanwhile.
     pending.then(
       () => {
-        recorder.record(name, performance.now() - started);
+        recorder.record(waited, performance.now() - started);
         done();
       },
       (error: unknown) => {
-        recorder.record(name, performance.now() - started);
+        recorder.record(waited, performance.now() - started);
         done(error as Error);
       },
     );
