@@ -105,7 +105,8 @@ export async function startService(entry: string, options: ServerOptions): Promi
     ...(options.redisUrl
       ? { REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: options.redisKeyPrefix ?? 'bb_bench:' }
       : {}),
-    // Diagnostics for the service's processes, e.g. '--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp'.
+    // Diagnostics for the service's processes, e.g. '--heapsnapshot-signal=SIGWINCH --diagnostic-dir=/tmp'
+    // (not SIGUSR2: close-with-grace shuts the process down on it).
     ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}),
     ...options.env,
   };
