@@ -117,8 +117,8 @@ async function main(): Promise<void> {
   // Several processes on one port: the primary prepares the database once, then forks the workers.
   let stopping = false;
   if (config.workerHeapMiB > 0) {
-    // The live heap is bounded by the caches' limits (about 130 MiB per worker under the bench's mix);
-    // a fixed old space keeps V8 collecting there instead of growing the heap, and RSS, with uptime.
+    // The live heap is bounded by the caches' limits (64–84 MiB per worker in the bench's soak, by heap
+    // snapshots); a fixed old space keeps V8 collecting instead of growing the heap, and RSS, 4× and more.
     cluster.setupPrimary({
       execArgv: [...process.execArgv, `--max-old-space-size=${config.workerHeapMiB}`],
     });
