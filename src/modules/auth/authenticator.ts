@@ -2,6 +2,7 @@
 // checks are cached (fast-jwt's verifier cache, the session cache), so a warm request does no I/O.
 import type { Authenticator } from '../../platform/http/auth-guard.js';
 import { Unauthenticated } from '../../platform/http/errors.js';
+import { andThen } from '../../platform/maybe-async.js';
 import type { SessionCache, SessionFacts } from './sessions.cache.js';
 import type { AccessTokens } from './tokens.js';
 
@@ -20,8 +21,7 @@ export function createAuthenticator(tokens: AccessTokens, sessions: SessionCache
         }
         return { userId: claims.userId, sessionId: claims.sessionId, isAdmin: session.isAdmin };
       };
-      const session = sessions.live(claims.sessionId);
-      return session instanceof Promise ? session.then(caller) : caller(session);
+      return andThen(sessions.live(claims.sessionId), caller);
     },
   };
 }

@@ -5,6 +5,7 @@
 import { CoherentLru } from '../../platform/cache/coherent-lru.js';
 import type { InvalidationBus } from '../../platform/cache/invalidation-bus.js';
 import type { Database } from '../../platform/db/pool.js';
+import { andThen, type MaybePromise } from '../../platform/maybe-async.js';
 import { findLiveSession } from './auth.sql.js';
 
 export interface SessionFacts {
@@ -30,12 +31,12 @@ export class SessionCache {
   }
 
   /** The session's facts while it is live, else undefined; synchronous when the session is cached. */
-  live(sessionId: string): SessionFacts | undefined | Promise<SessionFacts | undefined> {
+  live(sessionId: string): MaybePromise<SessionFacts | undefined> {
     const facts = this.sessions.get(sessionId, async () => {
       const row = await findLiveSession(this.db.primary, sessionId);
       return row && { userId: row.user_id, isAdmin: row.is_admin, expiresAtMs: row.expires_at.getTime() };
     });
-    return facts instanceof Promise ? facts.then(stillLive) : stillLive(facts);
+    return andThen(facts, stillLive);
   }
 
   /** Call after a session is revoked or changed, here or in any process. */

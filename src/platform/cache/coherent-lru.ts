@@ -5,6 +5,7 @@
 // still answers from memory and starts one reload. So a busy key never makes a request wait for the
 // database, and the TTL (which bounds staleness while the bus is down) holds for keys nobody reads.
 import { LRUCache } from 'lru-cache';
+import type { MaybePromise } from '../maybe-async.js';
 import type { InvalidationBus } from './invalidation-bus.js';
 
 export interface CoherentLruOptions {
@@ -45,7 +46,7 @@ export class CoherentLru<V extends NonNullable<unknown>> {
    * raced an invalidation is returned but not kept, so a stale read never outlives the change. A load
    * that finds nothing (undefined) drops the key: a background refresh of a revoked session ends it.
    */
-  get(key: string, load: () => Promise<V | undefined>): V | Promise<V | undefined> {
+  get(key: string, load: () => Promise<V | undefined>): MaybePromise<V | undefined> {
     const hit = this.entries.get(key);
     if (hit !== undefined) {
       const now = Date.now();

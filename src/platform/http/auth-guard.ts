@@ -4,6 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { AuthContext } from './auth-context.js';
 import { CsrfFailed, Forbidden, Unauthenticated } from './errors.js';
+import { andThen, type MaybePromise } from '../maybe-async.js';
 import type { NamedHook } from './route-classes.js';
 
 export const ACCESS_COOKIE = 'access_token';
@@ -16,7 +17,7 @@ export interface Authenticator {
    * Verifies an access token and that its session is still live; throws Unauthenticated otherwise.
    * Answers synchronously when the session is cached, with a promise when it has to be read.
    */
-  authenticate(accessToken: string): Caller | Promise<Caller>;
+  authenticate(accessToken: string): MaybePromise<Caller>;
 }
 
 type Caller = Omit<AuthContext, 'via'>;
@@ -59,9 +60,7 @@ export function authenticationHook(authenticator: Authenticator): NamedHook {
         request.auth = { ...caller, via: bearer ? 'bearer' : 'cookie' };
         if (!bearer) checkCsrf(request);
       };
-      const caller = authenticator.authenticate(token);
-      if (caller instanceof Promise) return caller.then(accept);
-      accept(caller);
+      return andThen(authenticator.authenticate(token), accept);
     },
   };
 }

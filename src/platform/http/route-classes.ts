@@ -2,6 +2,7 @@
 // `config.routeClass`, and the hooks of that class are attached to it once, when the route is
 // registered, each wrapped in a timer. Nothing is matched per request.
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { MaybePromise } from '../maybe-async.js';
 import type { LatencyRecorder } from '../metrics/latency.js';
 
 export const ROUTE_CLASSES = [
@@ -32,7 +33,7 @@ declare module 'fastify' {
  * promise when it had to wait for I/O (a cache miss, a Redis rate-limit bucket). Staying synchronous
  * keeps a warm hook off the microtask queue, where it would queue behind other requests' work.
  */
-export type PipelineHook = (request: FastifyRequest, reply: FastifyReply) => void | Promise<void>;
+export type PipelineHook = (request: FastifyRequest, reply: FastifyReply) => MaybePromise<void>;
 
 export interface NamedHook {
   readonly name: string;
@@ -49,29 +50,25 @@ function timed(hook: NamedHook, recorder: LatencyRecorder): onRequestHookHandler
   const waited = `${name}${WAITED}`;
   return function timedHook(request, reply, done) {
     const started = performance.now();
-    let pending: void | Promise<void>;
+    const finish = (timing: string, error?: unknown) => {
+      recorder.record(timing, performance.now() - started);
+      done(error as Error | undefined);
+    };
+    let pending: MaybePromise<void>;
     try {
       pending = run(request, reply);
     } catch (error) {
-      recorder.record(name, performance.now() - started);
-      done(error as Error);
+      finish(name, error);
       return;
     }
     if (!pending) {
-      recorder.record(name, performance.now() - started);
-      done();
+      finish(name);
       return;
     }
     // Waited for I/O: the time includes that wait, and whatever ran on the event loop meanwhile.
     pending.then(
-      () => {
-        recorder.record(waited, performance.now() - started);
-        done();
-      },
-      (error: unknown) => {
-        recorder.record(waited, performance.now() - started);
-        done(error as Error);
-      },
+      () => finish(waited),
+      (error: unknown) => finish(waited, error),
     );
   };
 }
