@@ -55,6 +55,7 @@ import { shopsRoutes } from './modules/shops/shops.routes.js';
 import { ShopsService } from './modules/shops/shops.service.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
+import { CacheCensus } from './platform/cache/cache-census.js';
 import { createInvalidationBus } from './platform/cache/invalidation-bus.js';
 import type { Database } from './platform/db/pool.js';
 import { authenticationHook, requireAdminHook } from './platform/http/auth-guard.js';
@@ -154,6 +155,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const accessTokens = createAccessTokens(config.secrets.accessToken);
   const sessions = new SessionCache(db, invalidations);
   const users = new UsersService(db, locationAccess, invalidations);
+  const caches = new CacheCensus(metrics);
+  for (const owner of [locationAccess, barberDays, sessions, users]) caches.add(owner);
+  caches.start();
+  app.addHook('onClose', async () => caches.stop());
   const mfa = new MfaService(db, users, new MfaSecretBox(config.secrets.refreshToken));
   const email = deps.email ?? new CapturingEmailSender(app.log);
   if (!deps.email && config.env === 'production') {
@@ -266,10 +271,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       policies: new CancellationPolicyService(db, locationAccess, booking),
     });
     await api.register(clientsRoutes, { clients: new ClientsService(db, locationAccess) });
-    await api.register(analyticsRoutes, {
-      prefix: '/api/v2/analytics',
-      analytics: new AnalyticsService(db, locationAccess),
-    });
+    const analytics = new AnalyticsService(db, locationAccess);
+    caches.add(analytics);
+    await api.register(analyticsRoutes, { prefix: '/api/v2/analytics', analytics });
     const payments = new PaymentsService({
       db,
       access: locationAccess,

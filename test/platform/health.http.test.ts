@@ -73,4 +73,7 @@ test('/metrics serves Prometheus text', async () => {
   const response = await api.get('/metrics');
   assert.equal(response.status, 200);
   assert.match(response.text, /process_resident_memory_bytes/);
+  // Every per-process cache reports its occupancy (the soak reads these to tell warm-up from a leak).
+  for (const cache of ['sessions', 'user-profiles', 'memberships', 'barber-days', 'availability-answers'])
+    assert.match(response.text, new RegExp(`^bookedbarber_cache_entries\\{cache="${cache}"\\} \\d+`, 'm'));
 });

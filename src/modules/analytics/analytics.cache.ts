@@ -5,6 +5,7 @@
 // key share one load; a failed load is not cached (the caller gets the error; a failed background
 // reload leaves the answer to age out).
 import { LRUCache } from 'lru-cache';
+import type { CountedCache } from '../../platform/cache/cache-census.js';
 
 interface Entry<V> {
   value: V | undefined;
@@ -21,13 +22,21 @@ export interface RefreshingCacheOptions {
   readonly now?: () => number;
 }
 
-export class RefreshingCache<V extends NonNullable<unknown>> {
+export class RefreshingCache<V extends NonNullable<unknown>> implements CountedCache {
   private readonly entries: LRUCache<string, Entry<V>>;
   private readonly now: () => number;
 
   constructor(private readonly options: RefreshingCacheOptions) {
     this.entries = new LRUCache({ max: options.max, ttl: options.staleMs });
     this.now = options.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  purgeStale(): void {
+    this.entries.purgeStale();
   }
 
   get(key: string, load: () => Promise<V>): V | Promise<V> {

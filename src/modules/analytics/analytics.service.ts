@@ -2,6 +2,7 @@
 // range of the location's local days. Owners, managers and platform admins see the whole location; a
 // barber sees only their own figures. Answers are cached per process (see ANSWER_FRESH_MS).
 import { Temporal } from 'temporal-polyfill';
+import type { CountedCache } from '../../platform/cache/cache-census.js';
 import type { Database } from '../../platform/db/pool.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
 import { Forbidden, NotFound } from '../../platform/http/errors.js';
@@ -92,6 +93,10 @@ export class AnalyticsService {
     private readonly db: Database,
     private readonly access: LocationAccess,
   ) {}
+
+  caches(): Record<string, CountedCache> {
+    return { 'analytics-answers': this.answers };
+  }
 
   /** The Revenue document, as JSON. */
   async revenueJson(auth: AuthContext, query: SeriesQuery): Promise<Buffer> {

@@ -2,6 +2,7 @@
 // Every revocation (logout, logout-all, password change or reset, refresh-token re-use) drops the
 // session here and, through the invalidation bus, in every other process at once; the short TTL bounds
 // staleness only while Redis is down (and for the admin flag, set from the command line).
+import type { CountedCache } from '../../platform/cache/cache-census.js';
 import { CoherentLru } from '../../platform/cache/coherent-lru.js';
 import type { InvalidationBus } from '../../platform/cache/invalidation-bus.js';
 import type { Database } from '../../platform/db/pool.js';
@@ -37,6 +38,10 @@ export class SessionCache {
       return row && { userId: row.user_id, isAdmin: row.is_admin, expiresAtMs: row.expires_at.getTime() };
     });
     return andThen(facts, stillLive);
+  }
+
+  caches(): Record<string, CountedCache> {
+    return { sessions: this.sessions };
   }
 
   /** Call after a session is revoked or changed, here or in any process. */

@@ -5,6 +5,7 @@
 // bookings, cancels, reschedules, holds) invalidates through the invalidation bus, which reaches every
 // process over Redis pub/sub when Redis is configured. The TTL bounds staleness while pub/sub is down.
 import { LRUCache } from 'lru-cache';
+import type { CountedCache } from '../../platform/cache/cache-census.js';
 import type { InvalidationBus } from '../../platform/cache/invalidation-bus.js';
 import type { BarberProfile, DayBusy } from './barber-profile.js';
 
@@ -38,6 +39,31 @@ export function barberDayKey(barberId: string, date: string): string {
   return `${barberId}|${date}`;
 }
 
+/**
+ * TinyLFU's doorkeeper: admits a key the second time it is offered, not the first. A one-off (a random
+ * barber-day nobody asks for again) would only push out answers that are asked again, and churn the old
+ * generation of the heap.
+ */
+class Doorkeeper implements CountedCache {
+  private offeredOnce = new Set<string>();
+
+  constructor(private readonly maxKeys: number) {}
+
+  get size(): number {
+    return this.offeredOnce.size;
+  }
+
+  admit(key: string): boolean {
+    if (this.offeredOnce.delete(key)) return true;
+    if (this.offeredOnce.size >= this.maxKeys) this.offeredOnce = new Set();
+    this.offeredOnce.add(key);
+    return false;
+  }
+
+  /** Nothing expires: the doorkeeper forgets every key at once when it reaches its bound. */
+  purgeStale(): void {}
+}
+
 export class BarberDayCache {
   // 10,000 profiles of a few KiB each: with the other caches, within a worker's heap (WORKER_HEAP_MIB).
   private readonly profiles = new LRUCache<string, BarberProfile>({ max: 10_000, ttl: TTL_MS });
@@ -49,13 +75,8 @@ export class BarberDayCache {
     ttl: TTL_MS,
   });
 
-  /**
-   * TinyLFU's doorkeeper: an answer is stored the second time it is computed, not the first. A one-off
-   * (a random barber-day nobody asks for again) would only push out answers that are asked again, and
-   * churn the old generation of the heap; its day's busy times are cached all the same, so the second
-   * request does no query either.
-   */
-  private askedOnce = new Set<string>();
+  /** An answer is stored the second time it is computed. Its day's busy times are cached the first time. */
+  private readonly doorkeeper = new Doorkeeper(DOORKEEPER_MAX_KEYS);
 
   constructor(private readonly bus: InvalidationBus) {
     bus.on(DAY_TOPIC, (key) => this.days.delete(key));
@@ -76,6 +97,15 @@ export class BarberDayCache {
   /** Read before loading; pass to a store so a load that raced an invalidation is not kept. */
   get generation(): number {
     return this.bus.generation;
+  }
+
+  caches(): Record<string, CountedCache> {
+    return {
+      'barber-profiles': this.profiles,
+      'barber-days': this.days,
+      'availability-answers': this.answers,
+      'availability-doorkeeper': this.doorkeeper,
+    };
   }
 
   profile(barberId: string): BarberProfile | undefined {
@@ -107,12 +137,7 @@ export class BarberDayCache {
     const key = barberDayKey(barberId, date);
     if (this.days.get(key)?.busy !== busy) return;
     const answerKey = `${key}|${serviceId}`;
-    if (!this.askedOnce.delete(answerKey)) {
-      if (this.askedOnce.size >= DOORKEEPER_MAX_KEYS) this.askedOnce = new Set();
-      this.askedOnce.add(answerKey);
-      return;
-    }
-    this.answers.set(answerKey, { ...answer, busy });
+    if (this.doorkeeper.admit(answerKey)) this.answers.set(answerKey, { ...answer, busy });
   }
 
   invalidateDays(barberId: string, dates: readonly string[]): void {

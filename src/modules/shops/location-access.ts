@@ -2,6 +2,7 @@
 // caller has no membership of answers 404, as if it did not exist; a role not allowed answers 403.
 // A user's memberships are cached per process (bounded, short TTL) and dropped everywhere through the
 // invalidation bus whenever they change, so the warm path of a tenant-scoped request does no query.
+import type { CountedCache } from '../../platform/cache/cache-census.js';
 import { CoherentLru } from '../../platform/cache/coherent-lru.js';
 import { createInvalidationBus, type InvalidationBus } from '../../platform/cache/invalidation-bus.js';
 import type { Database } from '../../platform/db/pool.js';
@@ -33,6 +34,10 @@ export class LocationAccess {
     bus: InvalidationBus = createInvalidationBus(undefined, ''),
   ) {
     this.memberships = new CoherentLru(bus, { topic: 'memberships', max: 50_000, ttlMs: MEMBERSHIPS_TTL_MS });
+  }
+
+  caches(): Record<string, CountedCache> {
+    return { memberships: this.memberships };
   }
 
   /** All of a user's memberships (cached). */

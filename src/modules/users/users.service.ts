@@ -1,5 +1,6 @@
 // Who a user is, as the API shows them: the profile (cached per process, dropped everywhere on change)
 // and, for /auth/me, their memberships from LocationAccess. The warm path does no query.
+import type { CountedCache } from '../../platform/cache/cache-census.js';
 import { CoherentLru } from '../../platform/cache/coherent-lru.js';
 import type { InvalidationBus } from '../../platform/cache/invalidation-bus.js';
 import type { Database } from '../../platform/db/pool.js';
@@ -47,6 +48,10 @@ export class UsersService {
     bus: InvalidationBus,
   ) {
     this.profiles = new CoherentLru(bus, { topic: 'user-profile', max: 50_000, ttlMs: PROFILE_TTL_MS });
+  }
+
+  caches(): Record<string, CountedCache> {
+    return { 'user-profiles': this.profiles };
   }
 
   /** The user (cached). An account deleted under a live token answers 401. */

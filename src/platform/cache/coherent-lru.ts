@@ -6,6 +6,7 @@
 // database, and the TTL (which bounds staleness while the bus is down) holds for keys nobody reads.
 import { LRUCache } from 'lru-cache';
 import type { MaybePromise } from '../maybe-async.js';
+import type { CountedCache } from './cache-census.js';
 import type { InvalidationBus } from './invalidation-bus.js';
 
 export interface CoherentLruOptions {
@@ -21,7 +22,7 @@ interface Entry<V> {
   refreshAt: number;
 }
 
-export class CoherentLru<V extends NonNullable<unknown>> {
+export class CoherentLru<V extends NonNullable<unknown>> implements CountedCache {
   private readonly entries: LRUCache<string, Entry<V>>;
   private readonly inflight = new Map<string, Promise<V | undefined>>();
   /** Bumped by every invalidation of this cache's topic (not others': they cannot make a load stale). */
@@ -58,6 +59,14 @@ export class CoherentLru<V extends NonNullable<unknown>> {
       return hit.value;
     }
     return this.inflight.get(key) ?? this.load(key, load);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  purgeStale(): void {
+    this.entries.purgeStale();
   }
 
   /** Drops the key here and in every other process. */
