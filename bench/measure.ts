@@ -1,8 +1,12 @@
 // Runs one scenario against a running server: a probe first (a route that does not exist yet is
-// reported "not available", never as a pass), then the primers, then the bounded load.
+// reported "not available", never as a pass), then, for a steady-state scenario, a few seconds of the
+// same load that are not measured, then the bounded load.
 import { type LoadResult, type RequestSpec, runLoad } from './load.js';
 import { judge, type Row, unavailableRow } from './report.js';
 import type { Scenario } from './scenarios.js';
+
+/** The unmeasured load before a steady-state scenario (at most the measurement's own duration). */
+const WARM_UP_SECONDS = 3;
 
 export interface MeasureContext {
   baseUrl: string;
@@ -53,15 +57,20 @@ export async function measure(
     context.log(`  ${scenario.name}: not available (${missing})`);
     return { row: unavailableRow(scenario.name, scenario.target, missing), result: undefined };
   }
-  for (const spec of scenario.prime ?? []) await send(context.baseUrl, spec).catch(() => undefined);
-  context.log(`  ${scenario.name}: ${context.duration} s at ${context.connections} connections…`);
-  const result = await runLoad({
-    baseUrl: context.baseUrl,
-    connections: context.connections,
-    duration: context.duration,
-    next: scenario.next,
-    ...(scenario.onResponse ? { onResponse: scenario.onResponse } : {}),
-  });
+  const load = (duration: number) =>
+    runLoad({
+      baseUrl: context.baseUrl,
+      connections: context.connections,
+      duration,
+      next: scenario.next,
+      ...(scenario.onResponse ? { onResponse: scenario.onResponse } : {}),
+    });
+  const warmUp = scenario.warmUp ? Math.min(WARM_UP_SECONDS, context.duration) : 0;
+  context.log(
+    `  ${scenario.name}: ${warmUp > 0 ? `${warmUp} s warm-up, then ` : ''}${context.duration} s at ${context.connections} connections…`,
+  );
+  if (warmUp > 0) await load(warmUp);
+  const result = await load(context.duration);
   const row = judge(
     scenario.name,
     result,

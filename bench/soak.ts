@@ -1,8 +1,8 @@
 // `npm run bench -- --soak 10m`: a warm-up, then a mixed load for the given duration, in 5-second
 // windows; after each window the RSS of every server process (/proc/<pid>/status) and one worker's heap
-// (/metrics) are sampled. The warm-up lasts until RSS has settled (JIT, pools and the bounded caches
-// filled: under 2 % over its last minute), at least one minute and at most five. Growth is measured
-// over the soak that follows; target < 10 %.
+// and caches (/metrics) are sampled. The warm-up lasts until RSS and the caches' occupancy have both
+// settled (JIT, pools and caches at their working size: under 2 % and 5 % over the last minute), at
+// least one minute and at most five. Growth is measured over the soak that follows; target < 10 %.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,30 +33,44 @@ const WARMUP_MIN_SECONDS = 60;
 const WARMUP_MAX_SECONDS = 300;
 /** RSS growth over the last minute below which the warm-up is over. */
 const SETTLED = 0.02;
+/** Change of the caches' entries over the last minute below which they are at their working size. */
+const CACHES_SETTLED = 0.05;
+/** Forgets all its keys at its bound: a saw-tooth, not a level, so left out of the caches' total. */
+const SAWTOOTH_CACHES = new Set(['availability-doorkeeper']);
 
 interface Sample {
   t: number;
   rssMiB: number;
   heapMiB: number | undefined;
+  /** Entries of that worker's caches. */
+  cacheEntries: number | undefined;
   rps: number;
   p99: number;
   errors5xx: number;
 }
 
-async function heapUsedMiB(baseUrl: string): Promise<number | undefined> {
+/** The heap and cache occupancy of whichever worker answers /metrics. */
+async function workerFigures(baseUrl: string): Promise<Pick<Sample, 'heapMiB' | 'cacheEntries'>> {
   try {
     const text = await (await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
-    const match = /^nodejs_heap_size_used_bytes (\d+(?:\.\d+)?)/m.exec(text);
-    return match ? Number(match[1]) / 2 ** 20 : undefined;
+    const heap = /^nodejs_heap_size_used_bytes (\d+(?:\.\d+)?)/m.exec(text);
+    let cacheEntries: number | undefined;
+    for (const [, cache, entries] of text.matchAll(/^bookedbarber_cache_entries\{cache="([^"]+)"\} (\d+)/gm))
+      if (!SAWTOOTH_CACHES.has(cache!)) cacheEntries = (cacheEntries ?? 0) + Number(entries);
+    return { heapMiB: heap ? Number(heap[1]) / 2 ** 20 : undefined, cacheEntries };
   } catch {
-    return undefined;
+    return { heapMiB: undefined, cacheEntries: undefined };
   }
 }
 
-/** The mix, weighted by how often each request happens in a shop's day. Re-built per window: tokens expire. */
-async function mixedScenarios(world: World, url: string, baseUrl: string, created: string[]) {
+/**
+ * The mix, weighted by how often each request happens in a shop's day. Re-built when tokens near their
+ * expiry, except `cold`: a new one would start its rotation over and make the next minutes' "cold"
+ * requests repeats of the first ones (a change of load in the middle of the soak, not a steady one).
+ */
+async function mixedScenarios(world: World, url: string, baseUrl: string, created: string[], cold: Scenario) {
   const weighted: [Scenario, number][] = [
-    [availabilityColdScenario(world), 35],
+    [cold, 35],
     [availabilityWarmScenario(world), 20],
     [authenticatedGetScenario(world, 'GET /auth/me', '/api/v2/auth/me'), 15],
     [authenticatedGetScenario(world, 'GET /users/profile', '/api/v2/users/profile'), 10],
@@ -86,12 +100,21 @@ function picker(mix: [Scenario, number][]) {
   };
 }
 
-/** Whether the last minute of samples grew RSS by less than SETTLED. */
+/**
+ * Whether, over the last minute of samples, RSS grew by less than SETTLED and the caches' entries
+ * changed by less than CACHES_SETTLED (either way: a sweep can shrink them).
+ */
 function settled(samples: readonly Sample[]): boolean {
   const lastMinute = samples.slice(-(60 / WINDOW_SECONDS));
   if (lastMinute.length < 60 / WINDOW_SECONDS) return false;
-  const first = lastMinute[0]!.rssMiB;
-  return (lastMinute.at(-1)!.rssMiB - first) / first < SETTLED;
+  const [first, last] = [lastMinute[0]!, lastMinute.at(-1)!];
+  const rssSettled = (last.rssMiB - first.rssMiB) / first.rssMiB < SETTLED;
+  // A /metrics read that failed (undefined) settles nothing.
+  const cachesSettled =
+    first.cacheEntries !== undefined &&
+    last.cacheEntries !== undefined &&
+    Math.abs(last.cacheEntries - first.cacheEntries) <= CACHES_SETTLED * Math.max(first.cacheEntries, 1);
+  return rssSettled && cachesSettled;
 }
 
 async function soakOn(
@@ -105,12 +128,13 @@ async function soakOn(
   let warmup: number | undefined;
   let soakWindows = Math.ceil(options.soakSeconds / WINDOW_SECONDS);
   const started = performance.now();
-  let mix = await mixedScenarios(world, url, server.baseUrl, created);
+  const cold = availabilityColdScenario(world);
+  let mix = await mixedScenarios(world, url, server.baseUrl, created, cold);
   if (mix.length === 0) throw new Error('no soak scenario is available');
   for (let w = 0; soakWindows > 0; w++) {
     if (warmup !== undefined) soakWindows--;
     // Tokens last 15 minutes: re-mint every 10 minutes of soak.
-    if (w > 0 && w % 120 === 0) mix = await mixedScenarios(world, url, server.baseUrl, created);
+    if (w > 0 && w % 120 === 0) mix = await mixedScenarios(world, url, server.baseUrl, created, cold);
     const next = picker(mix);
     const result = await runLoad({
       baseUrl: server.baseUrl,
@@ -125,7 +149,7 @@ async function soakOn(
     samples.push({
       t: (performance.now() - started) / 1000,
       rssMiB,
-      heapMiB: await heapUsedMiB(server.baseUrl),
+      ...(await workerFigures(server.baseUrl)),
       rps: result.rps,
       p99: result.p99,
       errors5xx: errors5xx + result.transportErrors,
@@ -133,7 +157,7 @@ async function soakOn(
     const s = samples.at(-1)!;
     if (w % 6 === 0)
       log(
-        `  t=${s.t.toFixed(0)} s  rss ${s.rssMiB.toFixed(0)} MiB  heap ${s.heapMiB?.toFixed(0) ?? '?'} MiB  ${s.rps.toFixed(0)} req/s  p99 ${s.p99.toFixed(1)} ms`,
+        `  t=${s.t.toFixed(0)} s  rss ${s.rssMiB.toFixed(0)} MiB  heap ${s.heapMiB?.toFixed(0) ?? '?'} MiB  cached ${s.cacheEntries ?? '?'}  ${s.rps.toFixed(0)} req/s  p99 ${s.p99.toFixed(1)} ms`,
       );
     if (
       warmup === undefined &&
@@ -141,7 +165,9 @@ async function soakOn(
       (settled(samples) || s.t >= WARMUP_MAX_SECONDS)
     ) {
       warmup = s.t;
-      log(`  warm-up over at t=${s.t.toFixed(0)} s (${settled(samples) ? 'RSS settled' : 'time limit'})`);
+      log(
+        `  warm-up over at t=${s.t.toFixed(0)} s (${settled(samples) ? 'RSS and caches settled' : 'time limit'})`,
+      );
     }
   }
   return { samples, warmup: warmup ?? 0 };
@@ -191,6 +217,12 @@ export async function runSoak(
         unit: 'MiB',
         color: '#2ca02c',
         points: samples.map((s) => ({ x: s.t, y: s.heapMiB ?? Number.NaN })),
+      },
+      {
+        label: 'cache entries (one worker, thousands)',
+        unit: 'k',
+        color: '#9467bd',
+        points: samples.map((s) => ({ x: s.t, y: (s.cacheEntries ?? Number.NaN) / 1000 })),
       },
       {
         label: 'p99 latency per 5 s window',
