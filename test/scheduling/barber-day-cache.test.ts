@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DayBusy } from '../../src/modules/scheduling/barber-profile.js';
-import { BarberDayCache } from '../../src/modules/scheduling/scheduling.cache.js';
+import { BarberDayCache, Doorkeeper } from '../../src/modules/scheduling/scheduling.cache.js';
 import { createInvalidationBus } from '../../src/platform/cache/invalidation-bus.js';
 
 const BARBER = '00000000-0000-4000-8000-000000000001';
@@ -42,4 +42,29 @@ test('a kept answer expires at its validUntil', () => {
   cache.storeAnswer(BARBER, DATE, SERVICE, busy, answer);
   cache.storeAnswer(BARBER, DATE, SERVICE, busy, answer);
   assert.equal(cache.answer(BARBER, DATE, SERVICE, answer.validUntil), undefined);
+});
+
+test('the doorkeeper remembers a key for one to two windows, then forgets it', (t) => {
+  t.mock.timers.enable({ apis: ['Date'], now: 0 });
+  const doorkeeper = new Doorkeeper(60_000, 1000);
+  assert.equal(doorkeeper.admit('a'), false);
+  t.mock.timers.tick(60_000);
+  doorkeeper.purgeStale(); // 'a' moves to the previous generation: still remembered
+  assert.equal(doorkeeper.admit('a'), true);
+
+  assert.equal(doorkeeper.admit('b'), false);
+  t.mock.timers.tick(60_000);
+  doorkeeper.purgeStale();
+  t.mock.timers.tick(60_000);
+  doorkeeper.purgeStale(); // two windows on: forgotten
+  assert.equal(doorkeeper.size, 0);
+  assert.equal(doorkeeper.admit('b'), false);
+});
+
+test('a full generation of the doorkeeper starts the next one early', () => {
+  const doorkeeper = new Doorkeeper(60_000, 2);
+  for (const key of ['a', 'b', 'c', 'd', 'e']) assert.equal(doorkeeper.admit(key), false);
+  assert.ok(doorkeeper.size <= 4);
+  assert.equal(doorkeeper.admit('e'), true);
+  assert.equal(doorkeeper.admit('a'), false); // two generations ago
 });

@@ -32,36 +32,50 @@ interface StoredAnswer extends CachedAnswer {
 
 /** Finished answers are bounded by size (UTF-16 bytes of their JSON), not count: days vary in slots. */
 const ANSWERS_MAX_BYTES = 48 * 1024 * 1024;
-/** How many answer keys asked for once are remembered before the doorkeeper forgets them all. */
-const DOORKEEPER_MAX_KEYS = 100_000;
+/** The most answer keys the doorkeeper remembers per generation (two generations at most). */
+const DOORKEEPER_MAX_KEYS = 50_000;
 
 export function barberDayKey(barberId: string, date: string): string {
   return `${barberId}|${date}`;
 }
 
 /**
- * TinyLFU's doorkeeper: admits a key the second time it is offered, not the first. A one-off (a random
- * barber-day nobody asks for again) would only push out answers that are asked again, and churn the old
- * generation of the heap.
+ * TinyLFU's doorkeeper: admits a key the second time it is offered within about a window, not the
+ * first. A one-off (a random barber-day nobody asks for again) would only push out answers that are
+ * asked again, and churn the old generation of the heap. Keys are remembered in two generations: the
+ * sweep after a window's end (or a full generation) drops the older, so the doorkeeper holds one to two
+ * windows of keys: a level under a steady load, not a set that grows until it is cleared.
  */
-class Doorkeeper implements CountedCache {
-  private offeredOnce = new Set<string>();
+export class Doorkeeper implements CountedCache {
+  private current = new Set<string>();
+  private previous = new Set<string>();
+  private generationStartedAt = Date.now();
 
-  constructor(private readonly maxKeys: number) {}
+  constructor(
+    private readonly windowMs: number,
+    private readonly maxKeysPerGeneration: number,
+  ) {}
 
   get size(): number {
-    return this.offeredOnce.size;
+    return this.current.size + this.previous.size;
   }
 
   admit(key: string): boolean {
-    if (this.offeredOnce.delete(key)) return true;
-    if (this.offeredOnce.size >= this.maxKeys) this.offeredOnce = new Set();
-    this.offeredOnce.add(key);
+    if (this.current.delete(key) || this.previous.delete(key)) return true;
+    if (this.current.size >= this.maxKeysPerGeneration) this.startGeneration();
+    this.current.add(key);
     return false;
   }
 
-  /** Nothing expires: the doorkeeper forgets every key at once when it reaches its bound. */
-  purgeStale(): void {}
+  purgeStale(): void {
+    if (Date.now() - this.generationStartedAt >= this.windowMs) this.startGeneration();
+  }
+
+  private startGeneration(): void {
+    this.previous = this.current;
+    this.current = new Set();
+    this.generationStartedAt = Date.now();
+  }
 }
 
 export class BarberDayCache {
@@ -76,7 +90,7 @@ export class BarberDayCache {
   });
 
   /** An answer is stored the second time it is computed. Its day's busy times are cached the first time. */
-  private readonly doorkeeper = new Doorkeeper(DOORKEEPER_MAX_KEYS);
+  private readonly doorkeeper = new Doorkeeper(TTL_MS, DOORKEEPER_MAX_KEYS);
 
   constructor(private readonly bus: InvalidationBus) {
     bus.on(DAY_TOPIC, (key) => this.days.delete(key));
