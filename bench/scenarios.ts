@@ -96,6 +96,26 @@ export function availabilityColdScenario(world: World, name = 'availability cold
   };
 }
 
+/**
+ * Every barber × future date × service, drawn at random (seeded) with replacement: the soak's one-off
+ * availability. Its mix of misses and repeats is the same from the first minute to the last, where the
+ * cold scenario's rotation, once it wraps (after about ten minutes on the full data set), turns every
+ * request into a repeat: a change of load, which a soak would read as growth.
+ */
+export function availabilityRandomScenario(world: World): Scenario {
+  const combos: string[] = [];
+  for (const barber of world.barbers)
+    for (const date of world.futureDates)
+      for (const serviceId of barber.serviceIds) combos.push(availabilityPath(barber.id, date, serviceId));
+  const random = mulberry32(combos.length);
+  return {
+    name: 'availability random',
+    target: {},
+    expected: [200],
+    next: () => ({ method: 'GET', path: combos[Math.floor(random() * combos.length)]! }),
+  };
+}
+
 export function authenticatedGetScenario(world: World, name: string, path: string): Scenario {
   const token = rotating(mintTokens(world.clients));
   return {

@@ -108,6 +108,8 @@ export async function startService(entry: string, options: ServerOptions): Promi
     // Diagnostics for the service's processes, e.g. '--heapsnapshot-signal=SIGWINCH --diagnostic-dir=/tmp'
     // (not SIGUSR2: close-with-grace shuts the process down on it).
     ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}),
+    // To compare workers' heap limits in a soak (the service's default when unset).
+    ...(process.env['WORKER_HEAP_MIB'] ? { WORKER_HEAP_MIB: process.env['WORKER_HEAP_MIB'] } : {}),
     ...options.env,
   };
   const server = await startProcess([...(options.nodeFlags ?? []), entry], env, port);

@@ -18,7 +18,7 @@ import { writeReport } from './report.js';
 import {
   appointmentListScenario,
   authenticatedGetScenario,
-  availabilityColdScenario,
+  availabilityRandomScenario,
   availabilityWarmScenario,
   bookingCandidates,
   bookingScenario,
@@ -64,13 +64,12 @@ async function workerFigures(baseUrl: string): Promise<Pick<Sample, 'heapMiB' | 
 }
 
 /**
- * The mix, weighted by how often each request happens in a shop's day. Re-built when tokens near their
- * expiry, except `cold`: a new one would start its rotation over and make the next minutes' "cold"
- * requests repeats of the first ones (a change of load in the middle of the soak, not a steady one).
+ * The mix, weighted by how often each request happens in a shop's day, and the same throughout (a soak
+ * measures a steady load). Re-built when tokens near their expiry.
  */
-async function mixedScenarios(world: World, url: string, baseUrl: string, created: string[], cold: Scenario) {
+async function mixedScenarios(world: World, url: string, baseUrl: string, created: string[]) {
   const weighted: [Scenario, number][] = [
-    [cold, 35],
+    [availabilityRandomScenario(world), 35],
     [availabilityWarmScenario(world), 20],
     [authenticatedGetScenario(world, 'GET /auth/me', '/api/v2/auth/me'), 15],
     [authenticatedGetScenario(world, 'GET /users/profile', '/api/v2/users/profile'), 10],
@@ -128,13 +127,12 @@ async function soakOn(
   let warmup: number | undefined;
   let soakWindows = Math.ceil(options.soakSeconds / WINDOW_SECONDS);
   const started = performance.now();
-  const cold = availabilityColdScenario(world);
-  let mix = await mixedScenarios(world, url, server.baseUrl, created, cold);
+  let mix = await mixedScenarios(world, url, server.baseUrl, created);
   if (mix.length === 0) throw new Error('no soak scenario is available');
   for (let w = 0; soakWindows > 0; w++) {
     if (warmup !== undefined) soakWindows--;
     // Tokens last 15 minutes: re-mint every 10 minutes of soak.
-    if (w > 0 && w % 120 === 0) mix = await mixedScenarios(world, url, server.baseUrl, created, cold);
+    if (w > 0 && w % 120 === 0) mix = await mixedScenarios(world, url, server.baseUrl, created);
     const next = picker(mix);
     const result = await runLoad({
       baseUrl: server.baseUrl,
