@@ -22,6 +22,7 @@ import {
   availabilityWarmScenario,
   bookingCandidates,
   bookingScenario,
+  type Candidate,
   type Scenario,
 } from './scenarios.js';
 import { type RunningServer, residentMemory } from './server.js';
@@ -63,18 +64,31 @@ async function workerFigures(baseUrl: string): Promise<Pick<Sample, 'heapMiB' | 
   }
 }
 
+/** Tokens last 15 minutes: the mix is re-built with new ones every 10 minutes of soak. */
+const REMINT_EVERY_WINDOWS = 120;
+/** Slots each build of the booking scenario may try: more than 10 minutes of booking asks for. */
+const CANDIDATES_PER_BUILD = 50_000;
+
 /**
  * The mix, weighted by how often each request happens in a shop's day, and the same throughout (a soak
- * measures a steady load). Re-built when tokens near their expiry.
+ * measures a steady load). A re-built mix (new tokens) continues where the last one stopped: the same
+ * one-off draws (a new generator would replay the first minutes' keys, all repeats by then) and booking
+ * candidates not tried yet (the same slots again would all answer 409, so no booking would invalidate a
+ * cached day any more: a lighter load that keeps more in the caches).
  */
-async function mixedScenarios(world: World, url: string, baseUrl: string, created: string[]) {
+async function mixedScenarios(
+  world: World,
+  baseUrl: string,
+  created: string[],
+  steady: { oneOff: Scenario; candidates: Candidate[] },
+) {
   const weighted: [Scenario, number][] = [
-    [availabilityRandomScenario(world), 35],
+    [steady.oneOff, 35],
     [availabilityWarmScenario(world), 20],
     [authenticatedGetScenario(world, 'GET /auth/me', '/api/v2/auth/me'), 15],
     [authenticatedGetScenario(world, 'GET /users/profile', '/api/v2/users/profile'), 10],
     [appointmentListScenario(world), 15],
-    [bookingScenario(world, await bookingCandidates(url, 50_000), created), 5],
+    [bookingScenario(world, steady.candidates, created), 5],
   ];
   const live: [Scenario, number][] = [];
   for (const [scenario, weight] of weighted) {
@@ -100,14 +114,15 @@ function picker(mix: [Scenario, number][]) {
 }
 
 /**
- * Whether, over the last minute of samples, RSS grew by less than SETTLED and the caches' entries
- * changed by less than CACHES_SETTLED (either way: a sweep can shrink them).
+ * Whether, over the last minute of samples, RSS changed by less than SETTLED and the caches' entries by
+ * less than CACHES_SETTLED, either way (the primary gives memory back after start-up; a sweep shrinks
+ * caches).
  */
 function settled(samples: readonly Sample[]): boolean {
   const lastMinute = samples.slice(-(60 / WINDOW_SECONDS));
   if (lastMinute.length < 60 / WINDOW_SECONDS) return false;
   const [first, last] = [lastMinute[0]!, lastMinute.at(-1)!];
-  const rssSettled = (last.rssMiB - first.rssMiB) / first.rssMiB < SETTLED;
+  const rssSettled = Math.abs(last.rssMiB - first.rssMiB) / first.rssMiB < SETTLED;
   // A /metrics read that failed (undefined) settles nothing.
   const cachesSettled =
     first.cacheEntries !== undefined &&
@@ -127,12 +142,22 @@ async function soakOn(
   let warmup: number | undefined;
   let soakWindows = Math.ceil(options.soakSeconds / WINDOW_SECONDS);
   const started = performance.now();
-  let mix = await mixedScenarios(world, url, server.baseUrl, created);
+  const oneOff = availabilityRandomScenario(world);
+  const builds = Math.ceil(
+    (WARMUP_MAX_SECONDS + options.soakSeconds) / WINDOW_SECONDS / REMINT_EVERY_WINDOWS,
+  );
+  const candidates = await bookingCandidates(url, builds * CANDIDATES_PER_BUILD);
+  let build = 0;
+  const nextMix = () => {
+    const offset = (build++ * CANDIDATES_PER_BUILD) % candidates.length;
+    const fresh = candidates.slice(offset, offset + CANDIDATES_PER_BUILD);
+    return mixedScenarios(world, server.baseUrl, created, { oneOff, candidates: fresh });
+  };
+  let mix = await nextMix();
   if (mix.length === 0) throw new Error('no soak scenario is available');
   for (let w = 0; soakWindows > 0; w++) {
     if (warmup !== undefined) soakWindows--;
-    // Tokens last 15 minutes: re-mint every 10 minutes of soak.
-    if (w > 0 && w % 120 === 0) mix = await mixedScenarios(world, url, server.baseUrl, created);
+    if (w > 0 && w % REMINT_EVERY_WINDOWS === 0) mix = await nextMix();
     const next = picker(mix);
     const result = await runLoad({
       baseUrl: server.baseUrl,
