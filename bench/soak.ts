@@ -263,6 +263,8 @@ export async function runSoak(
     startedAt,
     command,
     machine: {
+      revision: build.revision,
+      loadAverage: os.loadavg(),
       cpus: os.cpus().length,
       cpu: os.cpus()[0]?.model,
       node: process.version,
