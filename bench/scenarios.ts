@@ -81,12 +81,17 @@ export function availabilityWarmScenario(world: World): Scenario {
   };
 }
 
+function everyAvailabilityPath(world: World): string[] {
+  return world.barbers.flatMap((barber) =>
+    world.futureDates.flatMap((date) =>
+      barber.serviceIds.map((serviceId) => availabilityPath(barber.id, date, serviceId)),
+    ),
+  );
+}
+
 /** Every barber × future date × service, shuffled and never repeated before all were asked: misses. */
 export function availabilityColdScenario(world: World, name = 'availability cold'): Scenario {
-  const combos: string[] = [];
-  for (const barber of world.barbers)
-    for (const date of world.futureDates)
-      for (const serviceId of barber.serviceIds) combos.push(availabilityPath(barber.id, date, serviceId));
+  const combos = everyAvailabilityPath(world);
   const next = rotating(shuffled(combos, (p) => p));
   return {
     name,
@@ -103,10 +108,7 @@ export function availabilityColdScenario(world: World, name = 'availability cold
  * request into a repeat: a change of load, which a soak would read as growth.
  */
 export function availabilityRandomScenario(world: World): Scenario {
-  const combos: string[] = [];
-  for (const barber of world.barbers)
-    for (const date of world.futureDates)
-      for (const serviceId of barber.serviceIds) combos.push(availabilityPath(barber.id, date, serviceId));
+  const combos = everyAvailabilityPath(world);
   const random = mulberry32(combos.length);
   return {
     name: 'availability random',

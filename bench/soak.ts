@@ -36,7 +36,7 @@ const WARMUP_MAX_SECONDS = 300;
 const SETTLED = 0.02;
 /** Change of the caches' entries over the last minute below which they are at their working size. */
 const CACHES_SETTLED = 0.05;
-/** Forgets all its keys at its bound: a saw-tooth, not a level, so left out of the caches' total. */
+/** Drops a generation of keys every minute: a saw-tooth, not a level, so left out of the caches' total. */
 const SAWTOOTH_CACHES = new Set(['availability-doorkeeper']);
 
 interface Sample {
