@@ -244,6 +244,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       requestTimings,
       memory,
       registry,
+      caches,
     });
     await api.register(batchRoutes, { prefix: '/api/v2' });
     const shops = new ShopsService(db, locationAccess, scheduling);

@@ -41,3 +41,14 @@ test('a cache name counted twice is refused', () => {
   census.add({ caches: () => ({ sessions: cache }) });
   assert.throws(() => census.add({ caches: () => ({ sessions: cache }) }), /counted twice/);
 });
+
+test('release empties every cache and says how many entries each held', () => {
+  const census = new CacheCensus(new client.Registry());
+  const sessions = new LRUCache<string, string>({ max: 100 });
+  const profiles = new LRUCache<string, string>({ max: 100 });
+  census.add({ caches: () => ({ sessions, profiles }) });
+  for (let i = 0; i < 3; i++) sessions.set(`s${i}`, 'v');
+  profiles.set('p', 'v');
+  assert.deepEqual(census.release(), { sessions: 3, profiles: 1 });
+  assert.equal(sessions.size + profiles.size, 0);
+});

@@ -62,3 +62,19 @@ test('probes get no hooks: /health carries no security headers and is not timed'
     false,
   );
 });
+
+test('memory cleanup empties the caches, and what was in them is read again on the next request', async () => {
+  const profile = await api.get('/api/v2/users/profile', { token: admin.token });
+  assert.equal(profile.status, 200);
+  const first = await api.post('/api/v2/monitoring/memory/cleanup', {}, { token: admin.token });
+  assert.equal(first.status, 200);
+  assert.ok(first.body.released.sessions >= 1, JSON.stringify(first.body));
+  assert.ok(first.body.released['user-profiles'] >= 1, JSON.stringify(first.body));
+  // Emptied: the same request is answered from the database again, unchanged.
+  const again = await api.get('/api/v2/users/profile', { token: admin.token });
+  assert.deepEqual(again.body, profile.body);
+  // Since the first cleanup, only the admin's session and profile were read back in.
+  const second = await api.post('/api/v2/monitoring/memory/cleanup', {}, { token: admin.token });
+  assert.equal(second.body.released.sessions, 1, JSON.stringify(second.body));
+  assert.equal(second.body.released['user-profiles'], 1, JSON.stringify(second.body));
+});

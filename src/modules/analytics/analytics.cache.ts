@@ -39,6 +39,11 @@ export class RefreshingCache<V extends NonNullable<unknown>> implements CountedC
     this.entries.purgeStale();
   }
 
+  /** Loads in flight still answer their callers; their results are stored as they land. */
+  clear(): void {
+    this.entries.clear();
+  }
+
   get(key: string, load: () => Promise<V>): V | Promise<V> {
     const entry = this.entries.get(key);
     if (entry?.value !== undefined) {

@@ -1,6 +1,7 @@
 // Operations views for platform admins: hook and route timings, memory, components.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import type { CacheCensus } from '../../platform/cache/cache-census.js';
 import type { MemoryMonitor } from '../../platform/memory/memory-monitor.js';
 import type { LatencyRecorder } from '../../platform/metrics/latency.js';
 import type { ServiceRegistry } from '../../platform/registry/registry.js';
@@ -10,6 +11,7 @@ export interface MonitoringDeps {
   requestTimings: LatencyRecorder;
   memory: MemoryMonitor;
   registry: ServiceRegistry;
+  caches: CacheCensus;
 }
 
 const Latency = Type.Object({
@@ -101,7 +103,8 @@ export const monitoringRoutes: FastifyPluginAsyncTypebox<MonitoringDeps> = async
       schema: {
         tags,
         security,
-        description: 'Drops rebuildable caches and runs a GC when the process allows it.',
+        description:
+          "Empties this process's caches (entries released, by cache) and runs a GC when the process allows it.",
         response: {
           200: Type.Object({
             released: Type.Record(Type.String(), Type.Integer()),
@@ -114,7 +117,7 @@ export const monitoringRoutes: FastifyPluginAsyncTypebox<MonitoringDeps> = async
     },
     async () => {
       const before = deps.memory.report().current;
-      const released = deps.registry.release();
+      const released = deps.caches.release();
       const garbageCollected = deps.memory.collectGarbage();
       return { released, garbage_collected: garbageCollected, before, after: deps.memory.report().current };
     },

@@ -71,6 +71,11 @@ export class Doorkeeper implements CountedCache {
     if (Date.now() - this.generationStartedAt >= this.windowMs) this.startGeneration();
   }
 
+  clear(): void {
+    this.current.clear();
+    this.previous.clear();
+  }
+
   private startGeneration(): void {
     this.previous = this.current;
     this.current = new Set();

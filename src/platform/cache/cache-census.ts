@@ -13,6 +13,8 @@ export interface CountedCache {
   readonly calculatedSize?: number;
   /** Drops expired entries. */
   purgeStale(): unknown;
+  /** Drops every entry (POST /monitoring/memory/cleanup): each is rebuilt by its next read. */
+  clear(): void;
 }
 
 /** An owner of caches lists them by name (unique within the owner). */
@@ -58,6 +60,16 @@ export class CacheCensus {
 
   sweep(): void {
     for (const cache of this.caches.values()) cache.purgeStale();
+  }
+
+  /** Empties every cache; returns how many entries each held. */
+  release(): Record<string, number> {
+    const released: Record<string, number> = {};
+    for (const [name, cache] of this.caches) {
+      released[name] = cache.size;
+      cache.clear();
+    }
+    return released;
   }
 
   start(everyMs = SWEEP_EVERY_MS): void {

@@ -69,6 +69,10 @@ export class CoherentLru<V extends NonNullable<unknown>> implements CountedCache
     this.entries.purgeStale();
   }
 
+  clear(): void {
+    this.entries.clear();
+  }
+
   /** Drops the key here and in every other process. */
   invalidate(key: string): void {
     this.bus.publish(this.options.topic, key);

@@ -1,5 +1,5 @@
-// What this process runs on (database pools, Redis, caches, queues): each component reports its health
-// and may release memory on request. Read by /monitoring/services and /monitoring/memory/cleanup.
+// What this process runs on (database pools, Redis, queues): each component reports its health. Read by
+// /monitoring/services. (Caches are the CacheCensus's: it counts, sweeps and releases them.)
 
 export type ComponentStatus = 'ok' | 'degraded' | 'down' | 'not_configured';
 
@@ -7,8 +7,6 @@ export interface Component {
   readonly name: string;
   readonly kind: string;
   check(): Promise<ComponentStatus>;
-  /** Drops what can be rebuilt (caches); returns how many entries were released. */
-  release?(): number;
 }
 
 export class ServiceRegistry {
@@ -34,13 +32,5 @@ export class ServiceRegistry {
         return { name: component.name, kind: component.kind, status };
       }),
     );
-  }
-
-  release(): Record<string, number> {
-    const released: Record<string, number> = {};
-    for (const component of this.list()) {
-      if (component.release) released[component.name] = component.release();
-    }
-    return released;
   }
 }
