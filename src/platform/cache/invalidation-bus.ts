@@ -2,6 +2,9 @@
 // memory; a change made by any process is announced here, applied locally at once and, when Redis is
 // configured, broadcast over pub/sub so every other process drops its copy too. Without Redis, or
 // while it is down, only the local copy is dropped and the caches' short TTL bounds the staleness.
+// What a turn of the event loop publishes goes out as one message: under load many writes finish in
+// the same turn (a booking invalidates its barber-days), and a Redis command per write cost about a
+// tenth of the booking throughput in socket writes and wake-ups, here and in every subscriber.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Redis } from '../redis/redis.js';
@@ -14,7 +17,6 @@ export interface InvalidationBus {
   on(topic: string, handler: InvalidationHandler): void;
   /** Applies the invalidation locally, then tells the other processes. Never throws. */
   publish(topic: string, key: string): void;
-  /** Several keys of one topic in one message (one Redis command). */
   publishAll(topic: string, keys: readonly string[]): void;
   close(): Promise<void>;
 }
@@ -40,9 +42,9 @@ export function createInvalidationBus(
     subscriber.on('error', () => undefined); // the main connection already reports Redis health
     subscriber.on('message', (_channel: string, message: string) => {
       try {
-        const [from, topic, keys] = JSON.parse(message) as [string, string, string | string[]];
+        const [from, batch] = JSON.parse(message) as [string, [string, string[]][]];
         if (from === origin) return;
-        for (const key of Array.isArray(keys) ? keys : [keys]) apply(topic, key);
+        for (const [topic, keys] of batch) for (const key of keys) apply(topic, key);
       } catch {
         // not one of ours
       }
@@ -57,6 +59,22 @@ export function createInvalidationBus(
     if (subscriber.status === 'wait') subscriber.connect().catch(() => undefined); // lazyConnect clients
   }
 
+  /** Keys applied here this turn and not yet broadcast, by topic. */
+  let unsent = new Map<string, string[]>();
+  const broadcast = () => {
+    if (unsent.size === 0) return;
+    const batch = [...unsent];
+    unsent = new Map();
+    redis?.publish(channel, JSON.stringify([origin, batch])).catch(() => undefined);
+  };
+  const send = (topic: string, keys: readonly string[]) => {
+    if (!redis) return;
+    if (unsent.size === 0) setImmediate(broadcast);
+    const list = unsent.get(topic);
+    if (list) list.push(...keys);
+    else unsent.set(topic, [...keys]);
+  };
+
   return {
     get generation() {
       return generation;
@@ -68,13 +86,14 @@ export function createInvalidationBus(
     },
     publish(topic, key) {
       apply(topic, key);
-      redis?.publish(channel, JSON.stringify([origin, topic, key])).catch(() => undefined);
+      send(topic, [key]);
     },
     publishAll(topic, keys) {
       for (const key of keys) apply(topic, key);
-      redis?.publish(channel, JSON.stringify([origin, topic, keys])).catch(() => undefined);
+      send(topic, keys);
     },
     async close() {
+      broadcast();
       subscriber?.disconnect();
     },
   };
