@@ -1,6 +1,7 @@
 // Real concurrency: many requests in flight at once against the real PostgreSQL; the exclusion
 // constraint must let exactly one through and answer 409 to the rest.
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { startTestApp, type TestApp } from '../support/build-app.js';
 import { newUser, type TestUser } from '../support/factory.js';
@@ -116,4 +117,67 @@ test('holds and bookings racing for one slot: exactly one of them gets it', asyn
     rows: 1,
     overlaps: 0,
   });
+});
+
+test('retries of one Idempotency-Key racing other clients: the key is answered with its one booking or 409', async () => {
+  const barberId = shop.barbers[0]!.id;
+  const body = { barber_id: barberId, service_id: shop.services[0]!.id, start_time: localStart(11, '10:00') };
+  const retry = { token: clients[0]!.token, headers: { 'idempotency-key': 'race-retry-1' } };
+  const responses = await Promise.all([
+    ...Array.from({ length: 10 }, () => api.post('/api/v2/appointments', body, retry)),
+    ...clients.slice(1, 11).map((c) => api.post('/api/v2/appointments', body, { token: c.token })),
+  ]);
+  const { rows } = await ctx.db.primary.query(
+    `SELECT id FROM appointments WHERE barber_id = $1 AND start_time = $2 AND status <> 'cancelled'`,
+    [barberId, body.start_time],
+  );
+  assert.equal(rows.length, 1);
+  const created = responses.flatMap((r, i) => (r.status === 201 ? [{ i, id: r.body.id }] : []));
+  assert.ok(
+    created.every((c) => c.id === rows[0].id),
+    JSON.stringify(created),
+  );
+  assert.ok(
+    responses.every((r) => r.status === 201 || r.status === 409),
+    JSON.stringify(responses.map((r) => r.status)),
+  );
+  // Either the key won and every one of its requests has the booking, or another client won alone.
+  const keyWon = created.some((c) => c.i < 10);
+  if (keyWon)
+    assert.deepEqual(
+      created.map((c) => c.i),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
+  else assert.equal(created.length, 1);
+});
+
+test('a request that books nothing (an unknown client) makes no one else lose the slot', async () => {
+  const barberId = shop.barbers[1]!.id;
+  const body = { barber_id: barberId, service_id: shop.services[0]!.id, start_time: localStart(11, '10:00') };
+  // Hold the barber's writer lock, so the unknown client's statement is surely in flight when the
+  // others arrive: they wait for it in the process, and must go on to the database when it books nothing.
+  const lock = await ctx.db.primary.connect();
+  await lock.query('BEGIN');
+  await lock.query('SELECT pg_advisory_xact_lock(hashtextextended($1::uuid::text, 0))', [barberId]);
+  const unknownClient = api.post(
+    '/api/v2/appointments',
+    { ...body, client_id: '00000000-0000-4000-8000-000000000000' },
+    { token: shop.owner.token },
+  );
+  const waitingOnLock = async () => {
+    const { rows } = await ctx.db.primary.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
+    );
+    return rows[0].n as number;
+  };
+  for (let i = 0; i < 200 && (await waitingOnLock()) === 0; i++) await sleep(10);
+  assert.equal(await waitingOnLock(), 1);
+  const others = clients.slice(0, 10).map((c) => api.post('/api/v2/appointments', body, { token: c.token }));
+  await sleep(100); // let them reach the booking in flight (were any at the database, they would queue on the lock too)
+  await lock.query('COMMIT');
+  lock.release();
+  const [failed, ...rest] = await Promise.all([unknownClient, ...others]);
+  assert.equal(failed.status, 404);
+  assert.deepEqual(rest.map((r) => r.status).sort(), [201, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
 });

@@ -30,6 +30,7 @@ import {
   insertHold,
   recordIdempotentResult,
 } from './booking.sql.js';
+import { BookingsInFlight } from './bookings-in-flight.js';
 
 const INSTANTS = [
   'start_time',
@@ -61,6 +62,11 @@ export interface SchedulingPort {
   }): Promise<{ endTime: Date; busyUntil: Date; priceCents: number; depositCents: number; currency: string }>;
   invalidateBarberDays(locationId: string, barberId: string, from: Date, to: Date): Promise<void>;
 }
+
+/** What scheduling says of a bookable start. */
+type Bookable = Awaited<ReturnType<SchedulingPort['checkBookable']>>;
+
+const SLOT_TAKEN = 'another appointment or hold takes this time';
 
 export interface BookingDeps {
   db: Database;
@@ -128,6 +134,7 @@ interface BookingRequest {
 export class BookingService {
   // A barber's location never changes (it is part of the key), so this never goes stale.
   private readonly barberLocations = new LRUCache<string, string>({ max: 100_000 });
+  private readonly inFlight = new BookingsInFlight();
   private readonly holdTtlSeconds: number;
 
   constructor(private readonly deps: BookingDeps) {
@@ -233,10 +240,33 @@ export class BookingService {
       startTime: new Date(r.startTime),
       byStaff: r.byStaff,
     });
+    const claim = {
+      barberId: r.barberId,
+      start: new Date(r.startTime).getTime(),
+      end: slot.busyUntil.getTime(),
+      retryOf: r.idempotency ? `${r.idempotency.scope}\0${r.idempotency.key}` : undefined,
+    };
+    if (await this.inFlight.lostTo(claim)) throw SlotUnavailable(SLOT_TAKEN);
+    const row = await this.inFlight.claim(claim, () => this.insert(r, slot));
+    if (row) {
+      if (r.idempotency) {
+        await recordIdempotentResult(db.primary, r.idempotency.scope, r.idempotency.key, row);
+      }
+      await this.barberDayChanged(row, row.start_time, row.busy_until);
+      this.deps.onBooked?.();
+      return { appointment: row, replayed: false };
+    }
+    // No row: the key was taken by a concurrent twin since the check above, or the client is unknown.
+    const replay = r.idempotency ? await this.replay(r.idempotency) : undefined;
+    if (replay) return replay;
+    throw ClientNotFound('no such client at this location');
+  }
+
+  /** The booking's one statement; undefined when its key was taken or its client is unknown. */
+  private async insert(r: BookingRequest, slot: Bookable): Promise<AppointmentRow | undefined> {
     for (let attempt = 0; ; attempt++) {
-      let row: AppointmentRow | undefined;
       try {
-        row = await withConnection(db.primary, (c) =>
+        return await withConnection(this.deps.db.primary, (c) =>
           insertBooking(c, {
             locationId: r.locationId,
             id: randomUUID(),
@@ -257,8 +287,7 @@ export class BookingService {
           }),
         );
       } catch (error) {
-        if (pgErrorCode(error) === '23P01')
-          throw SlotUnavailable('another appointment or hold takes this time');
+        if (pgErrorCode(error) === '23P01') throw SlotUnavailable(SLOT_TAKEN);
         // Two codes colliding in one location (one in 10¹¹): draw again.
         if (
           pgErrorCode(error) === '23505' &&
@@ -268,18 +297,6 @@ export class BookingService {
           continue;
         throw error;
       }
-      if (row) {
-        if (r.idempotency) {
-          await recordIdempotentResult(db.primary, r.idempotency.scope, r.idempotency.key, row);
-        }
-        await this.barberDayChanged(row, row.start_time, row.busy_until);
-        this.deps.onBooked?.();
-        return { appointment: row, replayed: false };
-      }
-      // No row: the key was taken by a concurrent twin since the check above, or the client is unknown.
-      const replay = r.idempotency ? await this.replay(r.idempotency) : undefined;
-      if (replay) return replay;
-      throw ClientNotFound('no such client at this location');
     }
   }
 
@@ -327,8 +344,7 @@ export class BookingService {
       await this.barberDayChanged(row, row.start_time, row.busy_until);
       return row;
     } catch (error) {
-      if (pgErrorCode(error) === '23P01')
-        throw SlotUnavailable('another appointment or hold takes this time');
+      if (pgErrorCode(error) === '23P01') throw SlotUnavailable(SLOT_TAKEN);
       throw error;
     }
   }
