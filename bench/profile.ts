@@ -1,4 +1,4 @@
-// `npm run bench:profile -- "<scenario>" [--working-tree] [--seconds N] [--cost]`: one worker under
+// `npm run bench:profile -- "<scenario>" [--working-tree] [--seconds N] [--workers N] [--cost]`: a worker under
 // `node --cpu-prof`, one scenario on the --quick data set; prints where the CPU time went (self time by
 // function) and keeps the .cpuprofile for Chrome DevTools. Answers "what stands in the way" of a target.
 // With --cost, no profiler: the CPU milliseconds per request of the service and of PostgreSQL.
@@ -62,6 +62,7 @@ async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const name = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a)) ?? 'availability cold';
   const seconds = Number(args[args.indexOf('--seconds') + 1]) || 10;
+  const workers = Number(args[args.indexOf('--workers') + 1]) || 1;
   const options = parseOptions(['--quick']);
   const build = await buildService(args.includes('--working-tree'), log);
   const db = await createBenchDatabase(options.serverUrl, 'profile_', build.migrate);
@@ -84,7 +85,7 @@ async function main(): Promise<number> {
     const costOnly = args.includes('--cost');
     const server = await startService(build.entry, {
       databaseUrl: db.url,
-      workers: 1,
+      workers,
       nodeFlags: costOnly ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
     });
     const sessions = async () => {
