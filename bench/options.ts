@@ -20,7 +20,7 @@ export interface BenchOptions {
   duration: number;
   connections: number;
   workers: number;
-  /** Measure WORKERS=1 as well as WORKERS=2 (one extra pass over the fast scenarios). */
+  /** Measure WORKERS=1 as well as WORKERS=2 (one extra pass over the fast scenarios and booking). */
   compareWorkers: boolean;
   /** Run the growth comparison (a second, 10 k appointment data set). */
   growth: boolean;

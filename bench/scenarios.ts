@@ -159,9 +159,9 @@ export interface Candidate {
 
 /**
  * Free, offered slots (the half hours the generator left open, on the 15-minute grid, inside the
- * working windows), shuffled deterministically.
+ * working windows), shuffled deterministically. A later pass skips the ones an earlier one asked for.
  */
-export async function bookingCandidates(url: string, limit: number): Promise<Candidate[]> {
+export async function bookingCandidates(url: string, limit: number, skip = 0): Promise<Candidate[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -175,8 +175,8 @@ export async function bookingCandidates(url: string, limit: number): Promise<Can
        CROSS JOIN unnest(ARRAY[570, 630, 690, 810, 870, 930, 990, 1050]) m
        WHERE extract(isodow FROM d) < 7
        ORDER BY md5(b.id::text || d::text || m::text)
-       LIMIT $1`,
-      [limit],
+       LIMIT $1 OFFSET $2`,
+      [limit, skip],
     );
     return rows.map((r) => ({ barberId: r.barber_id, serviceId: r.service_id, startTime: r.start_time }));
   } finally {
