@@ -1,8 +1,9 @@
 // Taking slots: bookings (client, staff for a client, guest), holds and reschedules. Scheduling says
 // whether a start is bookable at all (422 why); the exclusion constraint says whether it is free (409).
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { withConnection } from '../../platform/db/connection.js';
+import { newRowId } from '../../platform/db/ids.js';
 import { pgConstraint, pgErrorCode } from '../../platform/db/errors.js';
 import type { Database } from '../../platform/db/pool.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
@@ -269,7 +270,7 @@ export class BookingService {
         return await withConnection(this.deps.db.primary, (c) =>
           insertBooking(c, {
             locationId: r.locationId,
-            id: randomUUID(),
+            id: newRowId(),
             barberId: r.barberId,
             serviceId: r.serviceId,
             bookedByUserId: r.bookedByUserId,

@@ -1,7 +1,7 @@
 // Payment intents, reading payments, the explicit Stripe check and manual refunds. A payment is
 // completed only when Stripe says succeeded (webhook or POST /payments/{id}/sync), or when a gift
 // certificate covers all of it and nothing is charged by card.
-import { randomUUID } from 'node:crypto';
+import { newRowId } from '../../platform/db/ids.js';
 import type { Database, Queryable } from '../../platform/db/pool.js';
 import { withTransaction } from '../../platform/db/transaction.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
@@ -144,7 +144,7 @@ export class PaymentsService {
       }
       const charge = due - gift.cents;
       const split = splitCommission(charge, a.commission_rate);
-      const id = randomUUID();
+      const id = newRowId();
       const payment = await insertPayment(tx, {
         id,
         locationId: a.location_id,
@@ -289,7 +289,7 @@ export class PaymentsService {
           extra: { remaining_cents: remaining },
         });
       }
-      const refundId = randomUUID();
+      const refundId = newRowId();
       const sent = await this.deps.gateway.createRefund({
         paymentIntentId: p.stripe_payment_intent_id,
         amountCents: amount,

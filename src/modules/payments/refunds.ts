@@ -4,8 +4,8 @@
 // decides it; a sender then takes them to Stripe one at a time, with the row id as idempotency key, at
 // once after the commit and every minute on the durable job queue, so a crash or an outage delays a
 // refund but never loses or doubles it.
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { newRowId } from '../../platform/db/ids.js';
 import type { Database, Queryable } from '../../platform/db/pool.js';
 import { withTransaction } from '../../platform/db/transaction.js';
 import { AppError } from '../../platform/http/errors.js';
@@ -51,7 +51,7 @@ export class RefundSender {
       if (left <= 0) break;
       const take = Math.min(left, payment.amount_cents - payment.refunded_cents);
       await insertRefund(tx, {
-        id: randomUUID(),
+        id: newRowId(),
         locationId: r.locationId,
         paymentId: payment.id,
         amountCents: take,
