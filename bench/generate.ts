@@ -5,9 +5,13 @@
 // Shape: each location has 4 services (≤ 30 busy minutes each), each barber works Mon–Sat 09–12 and
 // 13–18 and has at most one appointment per hour (8 a day, on the hour), filled from 60 days ahead
 // backwards; so rows never overlap (the exclusion constraint holds) and every future hour keeps a free
-// half hour for the booking scenario.
+// half hour for the booking scenario. The reminders a running service would already have sent (those
+// whose time has come) are in the outbox as sent: otherwise the service's first reminder pass would send
+// the next day's thousands at once, in the middle of whichever scenario runs then (and only at 1 M
+// appointments: at 10 k every appointment is weeks ahead).
 import pg from 'pg';
 import { hashPassword } from '../src/modules/auth/passwords.js';
+import { CLIENT_CHANNELS, REMINDER_LEAD_HOURS } from '../src/modules/notifications/notifications.sql.js';
 import type { Sizes } from './options.js';
 
 export const BENCH_PASSWORD = 'bench password 0123456789';
@@ -147,6 +151,20 @@ function steps(sizes: Sizes, seed: number, passwordHash: string): Step[] {
               now() - make_interval(secs => abs(hashtext(a.id::text)) % (90 * 86400))
        FROM (SELECT * FROM appointments ORDER BY id LIMIT $1::int) a`,
       [P],
+    ],
+    [
+      'reminders already sent',
+      `INSERT INTO notifications (location_id, appointment_id, kind, channel, recipient, send_at, status,
+                                  attempts, sent_at)
+       SELECT a.location_id, a.id, k.kind, c.channel, c.recipient, a.start_time - k.lead, 'sent', 1,
+              a.start_time - k.lead
+       FROM unnest($1::text[], $2::int[]) AS r (kind, lead_hours)
+       CROSS JOIN LATERAL (SELECT r.kind, make_interval(hours => r.lead_hours) AS lead) k
+       JOIN appointments a ON a.start_time > now() AND a.start_time - k.lead <= now()
+       JOIN clients cl ON cl.location_id = a.location_id AND cl.id = a.client_id
+       ${CLIENT_CHANNELS('cl')}
+       WHERE a.status IN ('confirmed', 'pending') AND c.recipient IS NOT NULL`,
+      [Object.keys(REMINDER_LEAD_HOURS), Object.values(REMINDER_LEAD_HOURS)],
     ],
   ];
 }

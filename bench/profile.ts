@@ -1,6 +1,7 @@
-// `npm run bench:profile -- "<scenario>" [--working-tree] [--seconds N] [--workers N] [--cost]`: a worker under
-// `node --cpu-prof`, one scenario on the --quick data set; prints where the CPU time went (self time by
-// function) and keeps the .cpuprofile for Chrome DevTools. Answers "what stands in the way" of a target.
+// `npm run bench:profile -- "<scenario>" [--working-tree] [--seconds N] [--workers N] [--cost]
+// [--appointments N …]`: the service's workers under `node --cpu-prof`, one scenario on the --quick data
+// set (or the sizes given, as for the bench); prints where the CPU time went (self time by function) and
+// keeps the .cpuprofile for Chrome DevTools. Answers "what stands in the way" of a target.
 // With --cost, no profiler: the CPU milliseconds per request of the service and of PostgreSQL.
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -63,7 +64,13 @@ async function main(): Promise<number> {
   const name = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a)) ?? 'availability cold';
   const seconds = Number(args[args.indexOf('--seconds') + 1]) || 10;
   const workers = Number(args[args.indexOf('--workers') + 1]) || 1;
-  const options = parseOptions(['--quick']);
+  // Data set sizes as for the bench (--appointments N …); the --quick sizes otherwise.
+  const sizeFlags = args.flatMap((a, i) =>
+    ['--locations', '--barbers', '--appointments', '--payments', '--client-users'].includes(a)
+      ? [a, args[i + 1]!]
+      : [],
+  );
+  const options = parseOptions(['--quick', ...sizeFlags]);
   const build = await buildService(args.includes('--working-tree'), log);
   const db = await createBenchDatabase(options.serverUrl, 'profile_', build.migrate);
   const profileDir = await mkdtemp(path.join(os.tmpdir(), 'bb-bench-cpuprof-'));
