@@ -57,6 +57,15 @@ function positive(name: string, text: string | undefined): number {
   return Math.floor(value);
 }
 
+/** The flags that size the data set, each with the field it sets. */
+export const SIZE_FLAGS: Readonly<Record<string, keyof Sizes>> = {
+  '--locations': 'locations',
+  '--barbers': 'barbers',
+  '--appointments': 'appointments',
+  '--payments': 'payments',
+  '--client-users': 'clientUsers',
+};
+
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
   const quick = argv.includes('--quick');
   const sizes: Sizes = { ...(quick ? QUICK : FULL) };
@@ -79,6 +88,11 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const next = () => argv[++i];
+    const size = Object.hasOwn(SIZE_FLAGS, flag) ? SIZE_FLAGS[flag] : undefined;
+    if (size) {
+      sizes[size] = positive(flag.slice(2), next());
+      continue;
+    }
     switch (flag) {
       case '--quick':
         break;
@@ -88,15 +102,6 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
       case '--working-tree':
         options.workingTree = true;
         break;
-      case '--locations':
-      case '--barbers':
-      case '--appointments':
-      case '--payments':
-      case '--client-users': {
-        const key = flag === '--client-users' ? 'clientUsers' : (flag.slice(2) as keyof Sizes);
-        sizes[key] = positive(flag.slice(2), next());
-        break;
-      }
       case '--duration':
         options.duration = parseDuration(next() ?? '');
         break;

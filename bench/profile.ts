@@ -14,7 +14,7 @@ import { createBenchDatabase } from './database.js';
 import { generateDataSet } from './generate.js';
 import { log } from './lifecycle.js';
 import { runLoad } from './load.js';
-import { parseOptions } from './options.js';
+import { parseOptions, SIZE_FLAGS } from './options.js';
 import {
   appointmentListScenario,
   authenticatedGetScenario,
@@ -65,11 +65,7 @@ async function main(): Promise<number> {
   const seconds = Number(args[args.indexOf('--seconds') + 1]) || 10;
   const workers = Number(args[args.indexOf('--workers') + 1]) || 1;
   // Data set sizes as for the bench (--appointments N …); the --quick sizes otherwise.
-  const sizeFlags = args.flatMap((a, i) =>
-    ['--locations', '--barbers', '--appointments', '--payments', '--client-users'].includes(a)
-      ? [a, args[i + 1]!]
-      : [],
-  );
+  const sizeFlags = args.flatMap((a, i) => (Object.hasOwn(SIZE_FLAGS, a) ? [a, args[i + 1]!] : []));
   const options = parseOptions(['--quick', ...sizeFlags]);
   const build = await buildService(args.includes('--working-tree'), log);
   const db = await createBenchDatabase(options.serverUrl, 'profile_', build.migrate);
