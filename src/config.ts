@@ -155,7 +155,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     databaseReplicaUrl: url(env, 'DATABASE_REPLICA_URL', ['postgres:', 'postgresql:']),
-    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 20, 1, 500),
+    // At least 2: the job queue holds one connection for its start-up lock while it declares through another.
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 20, 2, 500),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     redisKeyPrefix: env['REDIS_KEY_PREFIX'] || 'bb:',
     dataDir,

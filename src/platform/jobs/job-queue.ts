@@ -2,6 +2,7 @@
 // run once across all processes, unlike timers a restart forgets. It shares the app's primary pool.
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
+import { withConnection } from '../db/connection.js';
 import type { Pool } from '../db/pool.js';
 
 export interface RecurringJob {
@@ -17,7 +18,7 @@ export class JobQueue {
   private started = false;
 
   constructor(
-    pool: Pool,
+    private readonly pool: Pool,
     private readonly log: Pick<Logger, 'warn' | 'error'>,
   ) {
     this.boss = new PgBoss({
@@ -30,11 +31,15 @@ export class JobQueue {
 
   /** Starts the queue and registers each job's schedule and worker; idempotent across processes. */
   async start(jobs: readonly RecurringJob[]): Promise<void> {
-    await this.boss.start();
-    this.started = true;
+    await this.declareOneProcessAtATime(async () => {
+      await this.boss.start();
+      this.started = true;
+      for (const job of jobs) {
+        await this.boss.createQueue(job.name);
+        await this.boss.schedule(job.name, job.cron);
+      }
+    });
     for (const job of jobs) {
-      await this.boss.createQueue(job.name);
-      await this.boss.schedule(job.name, job.cron);
       await this.boss.work(job.name, async () => {
         try {
           await job.run();
@@ -44,6 +49,22 @@ export class JobQueue {
         }
       });
     }
+  }
+
+  /**
+   * Declaring a queue creates its tables, and processes declaring at once on a fresh database deadlock
+   * (one of the cluster's workers died at start-up). A session advisory lock, held on a connection of its
+   * own, lets one process at a time declare; the others then find everything there.
+   */
+  private async declareOneProcessAtATime(declare: () => Promise<void>): Promise<void> {
+    await withConnection(this.pool, async (lock) => {
+      await lock.query(`SELECT pg_advisory_lock(hashtextextended('bookedbarber.job-queue.declare', 0))`);
+      try {
+        await declare();
+      } finally {
+        await lock.query(`SELECT pg_advisory_unlock(hashtextextended('bookedbarber.job-queue.declare', 0))`);
+      }
+    });
   }
 
   async stop(): Promise<void> {
