@@ -1,6 +1,7 @@
 // CPU time per request, of the service's processes and of the PostgreSQL backends serving its database,
-// read from /proc. Unlike req/s it hardly moves when other work shares the machine, so two revisions
-// can be compared on a busy machine (`npm run bench:profile -- "<scenario>" --cost`).
+// read from /proc, and the WAL written per request (pg_stat_wal, cluster-wide: run it alone). Unlike
+// req/s they hardly move when other work shares the machine, so two revisions can be compared on a busy
+// machine (`npm run bench:profile -- "<scenario>" --cost`).
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 
@@ -26,14 +27,23 @@ function cpuOf(pid: number): Cpu {
   }
 }
 
-async function backendPids(databaseUrl: string): Promise<number[]> {
+interface Wal {
+  bytes: number;
+  /** Full-page images: the first change of a page after a checkpoint logs the whole 8 KB page. */
+  fullPageImages: number;
+}
+
+async function databaseState(databaseUrl: string): Promise<{ backends: number[]; wal: Wal }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     const { rows } = await client.query<{ pid: number }>(
       'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
     );
-    return rows.map((r) => r.pid);
+    const wal = await client.query<Wal>(
+      'SELECT wal_bytes::float8 AS "bytes", wal_fpi::float8 AS "fullPageImages" FROM pg_stat_wal',
+    );
+    return { backends: rows.map((r) => r.pid), wal: wal.rows[0]! };
   } finally {
     await client.end();
   }
@@ -42,17 +52,21 @@ async function backendPids(databaseUrl: string): Promise<number[]> {
 export interface CpuSnapshot {
   service: Map<number, Cpu>;
   database: Map<number, Cpu>;
+  wal: Wal;
 }
 
 export async function snapshotCpu(servicePids: number[], databaseUrl: string): Promise<CpuSnapshot> {
-  const database = await backendPids(databaseUrl);
+  const { backends, wal } = await databaseState(databaseUrl);
   return {
     service: new Map(servicePids.map((pid) => [pid, cpuOf(pid)])),
-    database: new Map(database.map((pid) => [pid, cpuOf(pid)])),
+    database: new Map(backends.map((pid) => [pid, cpuOf(pid)])),
+    wal,
   };
 }
 
-/** Milliseconds of CPU per request between two snapshots (backends opened meanwhile count from 0). */
+/**
+ * Milliseconds of CPU and WAL per request between two snapshots (backends opened meanwhile count from 0).
+ */
 export function cpuPerRequest(before: CpuSnapshot, after: CpuSnapshot, requests: number) {
   const spent = (a: Map<number, Cpu>, b: Map<number, Cpu>, part: keyof Cpu) =>
     [...b].reduce((sum, [pid, cpu]) => sum + cpu[part] - (a.get(pid)?.[part] ?? 0), 0) / requests;
@@ -63,5 +77,7 @@ export function cpuPerRequest(before: CpuSnapshot, after: CpuSnapshot, requests:
     serviceSystemMs,
     databaseMs:
       spent(before.database, after.database, 'userMs') + spent(before.database, after.database, 'systemMs'),
+    walBytes: (after.wal.bytes - before.wal.bytes) / requests,
+    walFullPageImages: (after.wal.fullPageImages - before.wal.fullPageImages) / requests,
   };
 }

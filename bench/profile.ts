@@ -117,7 +117,7 @@ async function main(): Promise<number> {
       const requests = Object.values(result.statuses).reduce((a, b) => a + b, 0);
       const cost = cpuPerRequest(cpuBefore, await snapshotCpu(server.pids(), db.url), requests);
       log(
-        `CPU per request: service ${cost.serviceMs.toFixed(3)} ms (${cost.serviceSystemMs.toFixed(3)} in the kernel), PostgreSQL ${cost.databaseMs.toFixed(3)} ms (${requests} requests)`,
+        `CPU per request: service ${cost.serviceMs.toFixed(3)} ms (${cost.serviceSystemMs.toFixed(3)} in the kernel), PostgreSQL ${cost.databaseMs.toFixed(3)} ms (${requests} requests); WAL ${(cost.walBytes / 1024).toFixed(1)} KB with ${cost.walFullPageImages.toFixed(2)} full-page images per request`,
       );
       log(`database sessions opened during the load: ${(await sessions()) - sessionsBefore - 1}`);
       log(`service stderr (tail):\n${server.stderrTail().slice(-1500)}`);
