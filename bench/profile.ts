@@ -39,24 +39,38 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** Self time per function, as a share of all samples. */
-function topFunctions(profile: CpuProfile, limit: number): string[] {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+/**
+ * Self time per function over every process's profile (the cluster's primary and its workers), as a
+ * share of the time they were busy: idle time is left out, so an idle primary does not dilute it.
+ */
+function topFunctions(profiles: CpuProfile[], limit: number): string[] {
   const self = new Map<string, number>();
-  profile.samples.forEach((id, i) => {
-    const frame = byId.get(id)?.callFrame;
-    if (!frame) return;
-    const where = frame.url
-      ? `${frame.url.replace(/^file:\/\/.*?node_modules\//, 'node_modules/').replace(/^file:\/\/\/tmp\/[^/]+\//, '')}:${frame.lineNumber + 1}`
-      : '';
-    const key = `${frame.functionName || '(anonymous)'} ${where}`;
-    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));
-  });
+  for (const profile of profiles) {
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    profile.samples.forEach((id, i) => {
+      const frame = byId.get(id)?.callFrame;
+      if (!frame || frame.functionName === '(idle)') return;
+      const where = frame.url
+        ? `${frame.url.replace(/^file:\/\/.*?node_modules\//, 'node_modules/').replace(/^file:\/\/\/tmp\/[^/]+\//, '')}:${frame.lineNumber + 1}`
+        : '';
+      const key = `${frame.functionName || '(anonymous)'} ${where}`;
+      self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    });
+  }
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   return [...self.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, limit)
     .map(([key, us]) => `${((us / total) * 100).toFixed(1).padStart(5)} %  ${key}`);
+}
+
+/** The `type` of a problem+json body, or what the body starts with. */
+function problemType(body: string): string {
+  try {
+    return String((JSON.parse(body) as { type?: unknown }).type);
+  } catch {
+    return body.slice(0, 80);
+  }
 }
 
 async function main(): Promise<number> {
@@ -104,16 +118,24 @@ async function main(): Promise<number> {
     const sessionsBefore = await sessions();
     try {
       const cpuBefore = await snapshotCpu(server.pids(), db.url);
+      const serverErrors = new Map<string, number>();
       log(`${name}: ${seconds} s at 64 connections…`);
       const result = await runLoad({
         baseUrl: server.baseUrl,
         connections: 64,
         duration: seconds,
         next: scenario.next,
+        onResponse: (status, body) => {
+          scenario.onResponse?.(status, body);
+          if (status >= 500)
+            serverErrors.set(problemType(body), (serverErrors.get(problemType(body)) ?? 0) + 1);
+        },
       });
       log(
         `${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${JSON.stringify(result.statuses)}`,
       );
+      if (serverErrors.size > 0)
+        log(`5xx by problem type: ${JSON.stringify(Object.fromEntries(serverErrors))}`);
       const requests = Object.values(result.statuses).reduce((a, b) => a + b, 0);
       const cost = cpuPerRequest(cpuBefore, await snapshotCpu(server.pids(), db.url), requests);
       log(
@@ -125,11 +147,13 @@ async function main(): Promise<number> {
       await server.stop(); // the profile is written when the process exits
     }
     if (costOnly) return 0;
-    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-    if (!file) throw new Error('no .cpuprofile written (did the server exit cleanly?)');
-    const profile = JSON.parse(readFileSync(path.join(profileDir, file), 'utf8')) as CpuProfile;
-    log(`self time by function (${path.join(profileDir, file)}):`);
-    for (const line of topFunctions(profile, 25)) log(`  ${line}`);
+    const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
+    if (files.length === 0) throw new Error('no .cpuprofile written (did the server exit cleanly?)');
+    const profiles = files.map(
+      (file) => JSON.parse(readFileSync(path.join(profileDir, file), 'utf8')) as CpuProfile,
+    );
+    log(`self time by function, share of busy time (${files.length} profiles in ${profileDir}):`);
+    for (const line of topFunctions(profiles, 25)) log(`  ${line}`);
     return 0;
   } finally {
     await db.drop();
