@@ -90,9 +90,20 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const result = await done;
   // autocannon's own clock excludes its set-up; ours is the fallback.
   const seconds = result.duration > 0 ? result.duration : (performance.now() - started) / 1000;
-  const sorted = latencies.subarray(0, count).sort();
+  return summarize(latencies.subarray(0, count), seconds, statuses, result.errors + result.timeouts);
+}
+
+/** Percentiles and rate of one run's latencies (sorted in place). */
+export function summarize(
+  latencies: Float64Array,
+  seconds: number,
+  statuses: Record<string, number>,
+  transportErrors: number,
+): LoadResult {
+  const sorted = latencies.sort();
   let sum = 0;
   for (const value of sorted) sum += value;
+  const count = sorted.length;
   return {
     requests: count,
     seconds,
@@ -102,6 +113,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     p99: percentile(sorted, 99),
     mean: count > 0 ? sum / count : Number.NaN,
     statuses,
-    transportErrors: result.errors + result.timeouts,
+    transportErrors,
   };
 }

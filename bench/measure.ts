@@ -2,6 +2,7 @@
 // reported "not available", never as a pass), then, for a steady-state scenario, a few seconds of the
 // same load that are not measured, then the bounded load.
 import { type LoadResult, type RequestSpec, runLoad } from './load.js';
+import { runPacedLoad } from './paced-load.js';
 import { judge, type Row, unavailableRow } from './report.js';
 import type { Scenario } from './scenarios.js';
 
@@ -93,4 +94,38 @@ export async function measure(
     context.log(`    one connection: p50 ${alone.p50.toFixed(2)} ms, p99 ${alone.p99.toFixed(2)} ms`);
   }
   return { row, result };
+}
+
+/**
+ * A scenario with a throughput target and a p99 target, run again open-loop at the throughput target's
+ * rate (ratio × ceiling) over the same 64 connections: the p99 while carrying the load the target asks
+ * for. The saturated run judges p99 where every connection always has a request waiting, on cores
+ * shared with the load generator, and most of that latency is queueing. Its own row, so both show.
+ */
+export async function measureAtTargetRate(context: MeasureContext, scenario: Scenario): Promise<Row> {
+  const { ratio, p99 } = scenario.target;
+  if (ratio === undefined || p99 === undefined)
+    throw new Error(`${scenario.name} has no rate and p99 target`);
+  const rate = Math.round(ratio * context.ceilingRps);
+  const name = `${scenario.name} at ${ratio} × ceiling (fixed rate)`;
+  context.log(`  ${name}: ${context.duration} s at ${rate} req/s over ${context.connections} connections…`);
+  const result = await runPacedLoad({
+    baseUrl: context.baseUrl,
+    connections: context.connections,
+    duration: context.duration,
+    next: scenario.next,
+    rate,
+    ...(scenario.onResponse ? { onResponse: scenario.onResponse } : {}),
+  });
+  const row = judge(name, result, { p99 }, scenario.expected, context.ceilingRps);
+  row.notes.push(`open loop: ${rate} req/s due on a fixed schedule, latency counted from when each was due`);
+  // Falling behind the schedule is no measurement of latency at that rate.
+  if (result.rps < 0.95 * rate) {
+    row.verdict = 'fail';
+    row.notes.push(`answered only ${result.rps.toFixed(0)} of the ${rate} req/s asked for`);
+  }
+  context.log(
+    `    ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, statuses ${JSON.stringify(result.statuses)}`,
+  );
+  return row;
 }

@@ -8,7 +8,7 @@ import { checkBookings } from './checks.js';
 import { explainHotQueries, statementsToExplain } from './explain.js';
 import { log, withDataSet, withService } from './lifecycle.js';
 import { runLoad } from './load.js';
-import { type MeasureContext, measure } from './measure.js';
+import { type MeasureContext, measure, measureAtTargetRate } from './measure.js';
 import { type BenchOptions, parseOptions } from './options.js';
 import { pipelineRow } from './pipeline.js';
 import { benchRedis } from './redis.js';
@@ -110,6 +110,8 @@ async function mainPass(context: MeasureContext, url: string, only?: string): Pr
   const rows: Row[] = [];
   for (const scenario of readScenarios(world).filter((s) => selected(only, s.name))) {
     rows.push((await measure(context, scenario)).row);
+    if (scenario.target.ratio !== undefined && scenario.target.p99 !== undefined)
+      rows.push(await measureAtTargetRate(context, scenario));
   }
   if (selected(only, 'POST /appointments')) await bookingPass(context, url, rows);
   // Last: the hook timings then cover every route class the scenarios went through, booking included.

@@ -1,0 +1,56 @@
+// The bench's open-loop load against a local server: requests leave on schedule whether or not earlier
+// answers came back, and their latency counts from when they were due.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test } from 'node:test';
+import { runPacedLoad } from '../../bench/paced-load.js';
+
+test('a slow server makes the scheduled requests wait, and the wait is in their latency', async () => {
+  // One connection, answers 50 ms apart at best, 40 requests due per second: after the unmeasured
+  // first second (40 requests) the measured 40 queue behind them and behind each other. A closed loop
+  // would send one request per answer and report ~50 ms for every one.
+  const server = createServer((request, response) => {
+    setTimeout(() => response.end(request.url), 50);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  let sent = 0;
+  const answers: string[] = [];
+  try {
+    const result = await runPacedLoad({
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      connections: 1,
+      duration: 1,
+      warmUpSeconds: 1,
+      rate: 40,
+      next: () => ({ method: 'GET', path: `/r${sent++}` }),
+      onResponse: (status, body) => answers.push(`${status} ${body}`),
+    });
+    assert.equal(sent, 80);
+    assert.equal(answers.length, 80);
+    assert.equal(answers.at(-1), '200 /r79');
+    assert.equal(result.requests, 40);
+    assert.deepEqual(result.statuses, { 200: 40 });
+    assert.equal(result.transportErrors, 0);
+    // The first measured one was due at 1 s and answered after the 40 before it (≥ 2 s from the start).
+    assert.ok(result.p50 > 1500, `p50 ${result.p50} ms`);
+    assert.ok(result.p99 > 2000, `p99 ${result.p99} ms`);
+    assert.ok(result.rps < 25, `${result.rps} req/s`);
+  } finally {
+    server.close();
+  }
+});
+
+test('unreachable: every scheduled request is a transport error, none is lost', async () => {
+  const result = await runPacedLoad({
+    baseUrl: 'http://127.0.0.1:9',
+    connections: 4,
+    duration: 0.5,
+    warmUpSeconds: 1,
+    rate: 40,
+    next: () => ({ method: 'POST', path: '/x', body: '{}' }),
+  });
+  // 20 in the measured half second; those of the unmeasured warm-up are not counted.
+  assert.equal(result.requests, 0);
+  assert.equal(result.transportErrors, 20);
+});
