@@ -247,8 +247,9 @@ export class BookingService {
       end: slot.busyUntil.getTime(),
       retryOf: r.idempotency ? `${r.idempotency.scope}\0${r.idempotency.key}` : undefined,
     };
-    if (await this.inFlight.lostTo(claim)) throw SlotUnavailable(SLOT_TAKEN);
-    const row = await this.inFlight.claim(claim, () => this.insert(r, slot));
+    const outcome = await this.inFlight.claim(claim, () => this.insert(r, slot));
+    if (outcome.lost) throw SlotUnavailable(SLOT_TAKEN);
+    const { row } = outcome;
     if (row) {
       if (r.idempotency) {
         await recordIdempotentResult(db.primary, r.idempotency.scope, r.idempotency.key, row);

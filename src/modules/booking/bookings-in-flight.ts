@@ -23,24 +23,26 @@ export interface SlotRequest {
   retryOf: string | undefined;
 }
 
+/** What a claim came to: it lost to a booking of this process, or it ran its insert (a row or nothing). */
+export type ClaimOutcome<T> = { lost: true } | { lost: false; row: T | undefined };
+
 export class BookingsInFlight {
   private readonly byBarber = new Map<string, Claim[]>();
 
   /**
-   * True when a booking of this process for an overlapping time committed while this request waited
-   * for it. A retry of that same request is never answered here (the database replays it).
+   * Runs the insert as a claim on the time, unless a booking of this process for an overlapping time is
+   * in flight: then waits for it, and loses when it is stored. Looking for a rival and registering the
+   * claim happen in one synchronous step: requests handled in the same turn of the event loop (a pair
+   * arriving together) must not both find the time free. A retry of the request in flight (same scope
+   * and Idempotency-Key) is never answered here: it runs, and the database replays it.
    */
-  async lostTo(request: SlotRequest): Promise<boolean> {
-    const rival = this.byBarber
-      .get(request.barberId)
-      ?.find((claim) => claim.start < request.end && request.start < claim.end);
-    if (!rival) return false;
-    if (request.retryOf !== undefined && rival.retryOf === request.retryOf) return false;
-    return rival.booked;
-  }
-
-  /** Runs the insert as a claim on the time; it books when it returns a row. */
-  async claim<T>(request: SlotRequest, insert: () => Promise<T | undefined>): Promise<T | undefined> {
+  async claim<T>(request: SlotRequest, insert: () => Promise<T | undefined>): Promise<ClaimOutcome<T>> {
+    for (;;) {
+      const rival = this.rivalOf(request);
+      if (!rival) break;
+      if (await rival.booked) return { lost: true };
+      // It stored nothing: look again, another waiter may have claimed the time meanwhile.
+    }
     let settle!: (booked: boolean) => void;
     const claim: Claim = {
       start: request.start,
@@ -54,12 +56,19 @@ export class BookingsInFlight {
     let row: T | undefined;
     try {
       row = await insert();
-      return row;
+      return { lost: false, row };
     } finally {
       claims.splice(claims.indexOf(claim), 1);
       if (claims.length === 0) this.byBarber.delete(request.barberId);
       settle(row !== undefined);
     }
+  }
+
+  private rivalOf(request: SlotRequest): Claim | undefined {
+    const rival = this.byBarber
+      .get(request.barberId)
+      ?.find((claim) => claim.start < request.end && request.start < claim.end);
+    return rival && (request.retryOf === undefined || rival.retryOf !== request.retryOf) ? rival : undefined;
   }
 
   /** Barbers with a booking in flight (for tests: nothing is left behind). */
