@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { startTestApp, type TestApp } from '../support/build-app.js';
 import { newUser, type TestUser } from '../support/factory.js';
-import { type ApiClient, apiClient } from '../support/http.js';
+import { type ApiClient, apiClient, expectProblem } from '../support/http.js';
 import { newShop, type TestShop } from '../support/shop-factory.js';
 import { BOOKING_TEST_ENV, localStart } from './booking-world.js';
 
@@ -164,15 +164,7 @@ test('a request that books nothing (an unknown client) makes no one else lose th
     { ...body, client_id: '00000000-0000-4000-8000-000000000000' },
     { token: shop.owner.token },
   );
-  const waitingOnLock = async () => {
-    const { rows } = await ctx.db.primary.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity
-        WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
-    );
-    return rows[0].n as number;
-  };
-  for (let i = 0; i < 200 && (await waitingOnLock()) === 0; i++) await sleep(10);
-  assert.equal(await waitingOnLock(), 1);
+  await untilWaitingOnTheLock(1);
   const others = clients.slice(0, 10).map((c) => api.post('/api/v2/appointments', body, { token: c.token }));
   await sleep(100); // let them reach the booking in flight (were any at the database, they would queue on the lock too)
   await lock.query('COMMIT');
@@ -180,4 +172,82 @@ test('a request that books nothing (an unknown client) makes no one else lose th
   const [failed, ...rest] = await Promise.all([unknownClient, ...others]);
   assert.equal(failed.status, 404);
   assert.deepEqual(rest.map((r) => r.status).sort(), [201, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
+});
+
+/**
+ * A rival booking of `barber` at `start`, made in a transaction that holds the barber's writer lock
+ * until `commit()`: requests for that time wait on the lock meanwhile.
+ */
+async function rivalHoldingTheLock(barber: number, start: string) {
+  const barberId = shop.barbers[barber]!.id;
+  const rival = await ctx.db.primary.connect();
+  await rival.query('BEGIN');
+  await rival.query('SELECT pg_advisory_xact_lock(hashtextextended($1::uuid::text, 0))', [barberId]);
+  const { rows } = await rival.query(
+    `INSERT INTO clients (location_id, name) VALUES ($1, 'Rival') RETURNING id`,
+    [shop.location.id],
+  );
+  await rival.query(
+    `INSERT INTO appointments (location_id, barber_id, service_id, client_id, status, start_time, end_time,
+       busy_until, price_cents)
+     VALUES ($1, $2, $3, $4, 'confirmed', $5, $5::timestamptz + interval '30 minutes',
+       $5::timestamptz + interval '45 minutes', 0)`,
+    [shop.location.id, barberId, shop.services[0]!.id, rows[0].id, start],
+  );
+  return {
+    barberId,
+    async commit() {
+      await rival.query('COMMIT');
+      rival.release();
+    },
+  };
+}
+
+async function untilWaitingOnTheLock(n: number) {
+  const waiting = async () => {
+    const { rows } = await ctx.db.primary.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
+    );
+    return rows[0].n as number;
+  };
+  for (let i = 0; i < 200 && (await waiting()) < n; i++) await sleep(10);
+  assert.equal(await waiting(), n);
+}
+
+test('the free check after the lock sees a rival committed during the wait; the statement’s snapshot does not', async () => {
+  // Why the booking statement asks a VOLATILE function (migration 0007): a plain check in the statement
+  // would read the snapshot taken before the wait and find the time free.
+  const start = localStart(13, '10:00');
+  const rival = await rivalHoldingTheLock(3, start);
+  const checking = ctx.db.primary.query(
+    `WITH locked AS MATERIALIZED (
+       SELECT lock_barber_and_check_free($1, $2, $3, $3::timestamptz + interval '45 minutes', true) AS free)
+     SELECT free, (SELECT count(*)::int FROM appointments WHERE barber_id = $2 AND start_time = $3) AS seen
+       FROM locked`,
+    [shop.location.id, rival.barberId, start],
+  );
+  await untilWaitingOnTheLock(1);
+  await rival.commit();
+  assert.deepEqual((await checking).rows[0], { free: false, seen: 0 });
+});
+
+test('a booking that waited on the lock for a rival that booked the time is 409 and writes nothing', async () => {
+  const start = localStart(13, '14:00');
+  const rival = await rivalHoldingTheLock(3, start);
+  const late = clients[20]!;
+  const request = api.post(
+    '/api/v2/appointments',
+    { barber_id: rival.barberId, service_id: shop.services[0]!.id, start_time: start },
+    { token: late.token },
+  );
+  await untilWaitingOnTheLock(1);
+  await rival.commit();
+  expectProblem(await request, 409, 'slot-unavailable');
+  // Not even the client row a first booking at this location creates.
+  const { rows } = await ctx.db.primary.query(
+    'SELECT count(*)::int AS n FROM clients WHERE location_id = $1 AND user_id = $2',
+    [shop.location.id, late.id],
+  );
+  assert.equal(rows[0].n, 0);
 });

@@ -267,8 +267,9 @@ export class BookingService {
   /** The booking's one statement; undefined when its key was taken or its client is unknown. */
   private async insert(r: BookingRequest, slot: Bookable): Promise<AppointmentRow | undefined> {
     for (let attempt = 0; ; attempt++) {
+      let booking: Awaited<ReturnType<typeof insertBooking>>;
       try {
-        return await withConnection(this.deps.db.primary, (c) =>
+        booking = await withConnection(this.deps.db.primary, (c) =>
           insertBooking(c, {
             locationId: r.locationId,
             id: newRowId(),
@@ -299,6 +300,8 @@ export class BookingService {
           continue;
         throw error;
       }
+      if (booking.slotTaken) throw SlotUnavailable(SLOT_TAKEN);
+      return booking.row;
     }
   }
 

@@ -96,7 +96,7 @@ const CLIENT_CTE: Record<ClientRef['kind'], string> = {
   made AS (
     INSERT INTO clients (location_id, user_id, name, email, phone)
     SELECT $1, u.id, u.name, u.email, u.phone FROM users u
-     WHERE u.id = $15::uuid AND NOT EXISTS (SELECT 1 FROM found) AND EXISTS (SELECT 1 FROM locked)
+     WHERE u.id = $15::uuid AND NOT EXISTS (SELECT 1 FROM found) AND (SELECT free FROM locked)
     ON CONFLICT (location_id, user_id) DO UPDATE SET updated_at = clients.updated_at
     RETURNING id, email, phone),
   client AS (SELECT id, email, phone FROM found UNION ALL SELECT id, email, phone FROM made)`,
@@ -108,14 +108,22 @@ const CLIENT_CTE: Record<ClientRef['kind'], string> = {
   contact: `
   client AS (
     INSERT INTO clients (location_id, name, email, phone)
-    SELECT $1, $16::text, $17::text, $18::text WHERE EXISTS (SELECT 1 FROM locked)
+    SELECT $1, $16::text, $17::text, $18::text WHERE (SELECT free FROM locked)
     ON CONFLICT (location_id, lower(email)) WHERE user_id IS NULL AND email IS NOT NULL
     DO UPDATE SET name = EXCLUDED.name, phone = COALESCE(EXCLUDED.phone, clients.phone), updated_at = now()
     RETURNING id, email, phone)`,
 };
 
+/**
+ * The booking's lock (LOCKED's key) and, after the wait, whether a live booking already holds the time,
+ * seen in a fresh snapshot (migration 0007): a request that lost to the rival it waited for then writes
+ * nothing. Not for a request with an Idempotency-Key: its twin's booking is its own, to be replayed.
+ */
+const LOCKED_AND_FREE = `locked AS MATERIALIZED (
+    SELECT lock_barber_and_check_free($1, $3, $6, $8, $19::text IS NULL) AS free)`;
+
 const bookSql = (kind: ClientRef['kind']) => `
-WITH ${LOCKED('$3')},
+WITH ${LOCKED_AND_FREE},
   purged AS (${PURGE({ location: '$1', barber: '$3', start: '$6', busy: '$8', hold: '$22', me: '$5' })}),
   -- Never read: it types the client parameters that this variant does not use.
   args AS (SELECT $14::uuid, $15::uuid, $16::text, $17::text, $18::text),
@@ -123,7 +131,7 @@ WITH ${LOCKED('$3')},
   idem AS (
     INSERT INTO idempotency_keys (scope, key, request_hash, response_status, response_body)
     SELECT $19::text, $20::text, $21::bytea, 201, jsonb_build_object('appointment_id', $2::uuid)
-     WHERE $19::text IS NOT NULL AND EXISTS (SELECT 1 FROM locked)
+     WHERE $19::text IS NOT NULL AND (SELECT free FROM locked)
     ON CONFLICT (scope, key) DO NOTHING
     RETURNING 1),
   booked AS (
@@ -138,7 +146,7 @@ WITH ${LOCKED('$3')},
       -- count(*) makes the purge run to completion before the insert is checked against the constraint
       CROSS JOIN (SELECT count(*) AS n FROM purged) p
       CROSS JOIN (SELECT count(*) AS n FROM idem) i
-     WHERE $19::text IS NULL OR i.n = 1
+     WHERE ($19::text IS NULL OR i.n = 1) AND (SELECT free FROM locked)
     RETURNING ${APPOINTMENT_COLUMNS}),
   -- The confirmation, in the booking's own transaction (an outbox row): the notifier sends it.
   confirmation AS (
@@ -147,7 +155,7 @@ WITH ${LOCKED('$3')},
       FROM booked, client
      ${CLIENT_CHANNELS('client')}
      WHERE c.recipient IS NOT NULL)
-SELECT * FROM booked`;
+SELECT NOT locked.free AS slot_taken, booked.* FROM locked LEFT JOIN booked ON true`;
 
 export interface NewBooking {
   locationId: string;
@@ -169,12 +177,16 @@ export interface NewBooking {
 }
 
 /**
- * Books in one statement. No row back means the idempotency key was already used (or, for an
- * `existing` client, that the client is not in this location); 23P01 means the slot is taken.
+ * Books in one statement. `slotTaken` (or 23P01, when the rival's row was not yet committed) means the
+ * time is taken; no row otherwise means the idempotency key was already used (or, for an `existing`
+ * client, that the client is not in this location).
  */
-export async function insertBooking(db: Queryable, b: NewBooking): Promise<AppointmentRow | undefined> {
+export async function insertBooking(
+  db: Queryable,
+  b: NewBooking,
+): Promise<{ slotTaken: boolean; row: AppointmentRow | undefined }> {
   const c = b.client;
-  const result = await db.query<AppointmentRow>({
+  const result = await db.query<AppointmentRow & { slot_taken: boolean }>({
     name: `booking_insert_${c.kind}`,
     text: bookSql(c.kind),
     values: [
@@ -202,7 +214,8 @@ export async function insertBooking(db: Queryable, b: NewBooking): Promise<Appoi
       b.holdId,
     ],
   });
-  return result.rows[0];
+  const { slot_taken: slotTaken, ...row } = result.rows[0]!;
+  return { slotTaken, row: row.id ? row : undefined };
 }
 
 export interface NewHold {
