@@ -158,7 +158,7 @@ test('a request that books nothing (an unknown client) makes no one else lose th
   // others arrive: they wait for it in the process, and must go on to the database when it books nothing.
   const lock = await ctx.db.primary.connect();
   await lock.query('BEGIN');
-  await lock.query('SELECT pg_advisory_xact_lock(hashtextextended($1::uuid::text, 0))', [barberId]);
+  await lock.query('SELECT lock_barber_time($1)', [barberId]);
   const unknownClient = api.post(
     '/api/v2/appointments',
     { ...body, client_id: '00000000-0000-4000-8000-000000000000' },
@@ -182,7 +182,7 @@ async function rivalHoldingTheLock(barber: number, start: string) {
   const barberId = shop.barbers[barber]!.id;
   const rival = await ctx.db.primary.connect();
   await rival.query('BEGIN');
-  await rival.query('SELECT pg_advisory_xact_lock(hashtextextended($1::uuid::text, 0))', [barberId]);
+  await rival.query('SELECT lock_barber_time($1)', [barberId]);
   const { rows } = await rival.query(
     `INSERT INTO clients (location_id, name) VALUES ($1, 'Rival') RETURNING id`,
     [shop.location.id],

@@ -65,8 +65,7 @@ const PURGE = (p: {
  * and one fails only after deadlock_timeout (1 s). Every other write of the statement waits for the
  * lock through a one-time filter (`EXISTS (SELECT 1 FROM locked)`), so nothing is locked before it.
  */
-const LOCKED = (barber: string) =>
-  `locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtextextended(${barber}::uuid::text, 0)))`;
+const LOCKED = (barber: string) => `locked AS MATERIALIZED (SELECT lock_barber_time(${barber}::uuid))`;
 
 /**
  * An outbox row per channel the client can be reached on (e-mail, phone), due now, for the appointment
@@ -115,7 +114,7 @@ const CLIENT_CTE: Record<ClientRef['kind'], string> = {
 };
 
 /**
- * The booking's lock (LOCKED's key) and, after the wait, whether a live booking already holds the time,
+ * The booking's lock (lock_barber_time, as LOCKED) and, after the wait, whether a live booking already holds the time,
  * seen in a fresh snapshot (migration 0007): a request that lost to the rival it waited for then writes
  * nothing. Not for a request with an Idempotency-Key: its twin's booking is its own, to be replayed.
  */
