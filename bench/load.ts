@@ -93,6 +93,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   return summarize(latencies.subarray(0, count), seconds, statuses, result.errors + result.timeouts);
 }
 
+/** "N req/s, p50 … ms, p99 … ms": how a run went, for logs and notes. */
+export const rateAndLatency = (r: LoadResult) =>
+  `${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`;
+
 /** Percentiles and rate of one run's latencies (sorted in place). */
 export function summarize(
   latencies: Float64Array,

@@ -1,7 +1,7 @@
 // Runs one scenario against a running server: a probe first (a route that does not exist yet is
 // reported "not available", never as a pass), then, for a steady-state scenario, a few seconds of the
 // same load that are not measured, then the bounded load.
-import { type LoadResult, type RequestSpec, runLoad } from './load.js';
+import { type LoadResult, rateAndLatency, type RequestSpec, runLoad } from './load.js';
 import { runPacedLoad } from './paced-load.js';
 import { judge, type Row, unavailableRow } from './report.js';
 import type { Scenario } from './scenarios.js';
@@ -80,17 +80,13 @@ export async function measure(
     context.ceilingRps,
     rateForTarget?.(result),
   );
-  context.log(
-    `    ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, statuses ${JSON.stringify(result.statuses)}`,
-  );
+  context.log(`    ${rateAndLatency(result)}, statuses ${JSON.stringify(result.statuses)}`);
   if (scenario.target.p99 !== undefined) {
     // The target is judged above, at 64 requests always in flight, where most of the latency is
     // queueing (64 ÷ throughput on average, on cores shared with the load generator). One connection
     // shows what a request costs when nothing waits ahead of it. Shown, not judged.
     const alone = await load(context.duration, 1);
-    row.notes.push(
-      `one connection (nothing queued; not judged): ${alone.rps.toFixed(0)} req/s, p50 ${alone.p50.toFixed(2)} ms, p99 ${alone.p99.toFixed(2)} ms`,
-    );
+    row.notes.push(`one connection (nothing queued; not judged): ${rateAndLatency(alone)}`);
     context.log(`    one connection: p50 ${alone.p50.toFixed(2)} ms, p99 ${alone.p99.toFixed(2)} ms`);
   }
   return { row, result };
@@ -124,8 +120,6 @@ export async function measureAtTargetRate(context: MeasureContext, scenario: Sce
     row.verdict = 'fail';
     row.notes.push(`answered only ${result.rps.toFixed(0)} of the ${rate} req/s asked for`);
   }
-  context.log(
-    `    ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, statuses ${JSON.stringify(result.statuses)}`,
-  );
+  context.log(`    ${rateAndLatency(result)}, statuses ${JSON.stringify(result.statuses)}`);
   return row;
 }

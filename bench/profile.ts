@@ -13,7 +13,7 @@ import { cpuPerRequest, snapshotCpu } from './cpu-cost.js';
 import { createBenchDatabase } from './database.js';
 import { generateDataSet } from './generate.js';
 import { log } from './lifecycle.js';
-import { runLoad } from './load.js';
+import { rateAndLatency, runLoad } from './load.js';
 import { parseOptions, SIZE_FLAGS } from './options.js';
 import {
   appointmentListScenario,
@@ -127,13 +127,12 @@ async function main(): Promise<number> {
         next: scenario.next,
         onResponse: (status, body) => {
           scenario.onResponse?.(status, body);
-          if (status >= 500)
-            serverErrors.set(problemType(body), (serverErrors.get(problemType(body)) ?? 0) + 1);
+          if (status < 500) return;
+          const type = problemType(body);
+          serverErrors.set(type, (serverErrors.get(type) ?? 0) + 1);
         },
       });
-      log(
-        `${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${JSON.stringify(result.statuses)}`,
-      );
+      log(`${name}: ${rateAndLatency(result)}, ${JSON.stringify(result.statuses)}`);
       if (serverErrors.size > 0)
         log(`5xx by problem type: ${JSON.stringify(Object.fromEntries(serverErrors))}`);
       const requests = Object.values(result.statuses).reduce((a, b) => a + b, 0);
