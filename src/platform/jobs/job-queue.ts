@@ -13,6 +13,9 @@ export interface RecurringJob {
   run(): Promise<void>;
 }
 
+/** The session lock under which a process declares its queues. */
+const DECLARE_LOCK = `hashtextextended('bookedbarber.job-queue.declare', 0)`;
+
 export class JobQueue {
   private readonly boss: PgBoss;
   private started = false;
@@ -58,11 +61,11 @@ export class JobQueue {
    */
   private async declareOneProcessAtATime(declare: () => Promise<void>): Promise<void> {
     await withConnection(this.pool, async (lock) => {
-      await lock.query(`SELECT pg_advisory_lock(hashtextextended('bookedbarber.job-queue.declare', 0))`);
+      await lock.query(`SELECT pg_advisory_lock(${DECLARE_LOCK})`);
       try {
         await declare();
       } finally {
-        await lock.query(`SELECT pg_advisory_unlock(hashtextextended('bookedbarber.job-queue.declare', 0))`);
+        await lock.query(`SELECT pg_advisory_unlock(${DECLARE_LOCK})`);
       }
     });
   }
