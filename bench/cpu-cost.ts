@@ -81,3 +81,7 @@ export function cpuPerRequest(before: CpuSnapshot, after: CpuSnapshot, requests:
     walFullPageImages: (after.wal.fullPageImages - before.wal.fullPageImages) / requests,
   };
 }
+
+export function describeCost(cost: ReturnType<typeof cpuPerRequest>): string {
+  return `CPU per request: service ${cost.serviceMs.toFixed(3)} ms (${cost.serviceSystemMs.toFixed(3)} in the kernel), PostgreSQL ${cost.databaseMs.toFixed(3)} ms; WAL ${(cost.walBytes / 1024).toFixed(1)} KB with ${cost.walFullPageImages.toFixed(2)} full-page images per request`;
+}

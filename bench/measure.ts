@@ -1,6 +1,7 @@
 // Runs one scenario against a running server: a probe first (a route that does not exist yet is
 // reported "not available", never as a pass), then, for a steady-state scenario, a few seconds of the
 // same load that are not measured, then the bounded load.
+import { startCeiling } from './ceiling.js';
 import { type LoadResult, rateAndLatency, type RequestSpec, runLoad } from './load.js';
 import { runPacedLoad } from './paced-load.js';
 import { judge, type Row, unavailableRow } from './report.js';
@@ -14,6 +15,10 @@ export interface MeasureContext {
   connections: number;
   duration: number;
   ceilingRps: number;
+  /** The service's processes: the open-loop control (a hello-world) runs with as many. */
+  workers: number;
+  /** false: no one-connection run after a scenario with a p99 target (the growth rounds skip it). */
+  oneConnection?: boolean;
   log: (line: string) => void;
 }
 
@@ -81,7 +86,7 @@ export async function measure(
     rateForTarget?.(result),
   );
   context.log(`    ${rateAndLatency(result)}, statuses ${JSON.stringify(result.statuses)}`);
-  if (scenario.target.p99 !== undefined) {
+  if (scenario.target.p99 !== undefined && context.oneConnection !== false) {
     // The target is judged above, at 64 requests always in flight, where most of the latency is
     // queueing (64 ÷ throughput on average, on cores shared with the load generator). One connection
     // shows what a request costs when nothing waits ahead of it. Shown, not judged.
@@ -98,21 +103,23 @@ export async function measure(
  * for. The saturated run judges p99 where every connection always has a request waiting, on cores
  * shared with the load generator, and most of that latency is queueing. Its own row, so both show.
  */
-export async function measureAtTargetRate(context: MeasureContext, scenario: Scenario): Promise<Row> {
+export async function measureAtTargetRate(context: MeasureContext, scenario: Scenario): Promise<Row[]> {
   const { ratio, p99 } = scenario.target;
   if (ratio === undefined || p99 === undefined)
     throw new Error(`${scenario.name} has no rate and p99 target`);
   const rate = Math.round(ratio * context.ceilingRps);
   const name = `${scenario.name} at ${ratio} × ceiling (fixed rate)`;
   context.log(`  ${name}: ${context.duration} s at ${rate} req/s over ${context.connections} connections…`);
-  const result = await runPacedLoad({
-    baseUrl: context.baseUrl,
-    connections: context.connections,
-    duration: context.duration,
-    next: scenario.next,
-    rate,
-    ...(scenario.onResponse ? { onResponse: scenario.onResponse } : {}),
-  });
+  const paced = (baseUrl: string, next: Scenario['next'], onResponse?: Scenario['onResponse']) =>
+    runPacedLoad({
+      baseUrl,
+      connections: context.connections,
+      duration: context.duration,
+      next,
+      rate,
+      ...(onResponse ? { onResponse } : {}),
+    });
+  const result = await paced(context.baseUrl, scenario.next, scenario.onResponse);
   const row = judge(name, result, { p99 }, scenario.expected, context.ceilingRps);
   row.notes.push(`open loop: ${rate} req/s due on a fixed schedule, latency counted from when each was due`);
   // Falling behind the schedule is no measurement of latency at that rate.
@@ -121,5 +128,28 @@ export async function measureAtTargetRate(context: MeasureContext, scenario: Sce
     row.notes.push(`answered only ${result.rps.toFixed(0)} of the ${rate} req/s asked for`);
   }
   context.log(`    ${rateAndLatency(result)}, statuses ${JSON.stringify(result.statuses)}`);
-  return row;
+  return [row, await helloWorldAtRate(context, rate, paced)];
+}
+
+/**
+ * The control of an open-loop row: the ceiling's bare hello-world, right after it, at the same rate
+ * over the same connections. Its p99 is what this machine and the load generator add to any answer
+ * at that rate (stalls of the shared cores included); the service's row is judged alone.
+ */
+async function helloWorldAtRate(
+  context: MeasureContext,
+  rate: number,
+  paced: (baseUrl: string, next: Scenario['next']) => Promise<LoadResult>,
+): Promise<Row> {
+  const name = `control: node:http hello-world at ${rate} req/s (fixed rate)`;
+  const ceiling = await startCeiling(context.workers);
+  try {
+    const result = await paced(ceiling.baseUrl, () => ({ method: 'GET', path: '/' }));
+    context.log(`  ${name}: ${rateAndLatency(result)}`);
+    const row = judge(name, result, {}, [200], context.ceilingRps);
+    row.notes.push('the same schedule against the bare hello-world, right after the row above: not judged');
+    return row;
+  } finally {
+    await ceiling.stop();
+  }
 }

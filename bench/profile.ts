@@ -1,4 +1,4 @@
-// `npm run bench:profile -- "<scenario>" [--working-tree] [--seconds N] [--workers N] [--cost]
+// `npm run bench:profile -- "<scenario>" [--working-tree] [--seconds N] [--workers N] [--cost] [--redis]
 // [--appointments N …]`: the service's workers under `node --cpu-prof`, one scenario on the --quick data
 // set (or the sizes given, as for the bench); prints where the CPU time went (self time by function) and
 // keeps the .cpuprofile for Chrome DevTools. Answers "what stands in the way" of a target.
@@ -9,10 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { buildService } from './build.js';
-import { cpuPerRequest, snapshotCpu } from './cpu-cost.js';
+import { cpuPerRequest, describeCost, snapshotCpu } from './cpu-cost.js';
 import { createBenchDatabase } from './database.js';
 import { generateDataSet } from './generate.js';
 import { log } from './lifecycle.js';
+import { benchRedis } from './redis.js';
 import { rateAndLatency, runLoad } from './load.js';
 import { parseOptions, SIZE_FLAGS } from './options.js';
 import {
@@ -84,6 +85,11 @@ async function main(): Promise<number> {
   const build = await buildService(args.includes('--working-tree'), log);
   const db = await createBenchDatabase(options.serverUrl, 'profile_', build.migrate);
   const profileDir = await mkdtemp(path.join(os.tmpdir(), 'bb-bench-cpuprof-'));
+  // --redis: with Redis as the bench has it (when it answers); PostgreSQL-only otherwise.
+  const redis = args.includes('--redis')
+    ? await benchRedis(process.env['BENCH_REDIS_URL'] || 'redis://127.0.0.1:6379')
+    : undefined;
+  if (redis) log(`redis: ${redis.url} prefix ${redis.prefix}`);
   try {
     await generateDataSet(db.url, options.sizes, options.seed, () => undefined);
     const world = await loadWorld(db.url);
@@ -103,6 +109,7 @@ async function main(): Promise<number> {
     const server = await startService(build.entry, {
       databaseUrl: db.url,
       workers,
+      ...(redis ? { redisUrl: redis.url, redisKeyPrefix: redis.prefix } : {}),
       nodeFlags: costOnly ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
     });
     const sessions = async () => {
@@ -137,9 +144,7 @@ async function main(): Promise<number> {
         log(`5xx by problem type: ${JSON.stringify(Object.fromEntries(serverErrors))}`);
       const requests = Object.values(result.statuses).reduce((a, b) => a + b, 0);
       const cost = cpuPerRequest(cpuBefore, await snapshotCpu(server.pids(), db.url), requests);
-      log(
-        `CPU per request: service ${cost.serviceMs.toFixed(3)} ms (${cost.serviceSystemMs.toFixed(3)} in the kernel), PostgreSQL ${cost.databaseMs.toFixed(3)} ms (${requests} requests); WAL ${(cost.walBytes / 1024).toFixed(1)} KB with ${cost.walFullPageImages.toFixed(2)} full-page images per request`,
-      );
+      log(`${describeCost(cost)} (${requests} requests)`);
       log(`database sessions opened during the load: ${(await sessions()) - sessionsBefore - 1}`);
       log(`service stderr (tail):\n${server.stderrTail().slice(-1500)}`);
     } finally {
@@ -156,6 +161,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await db.drop();
+    if (redis) log(`redis: deleted ${await redis.cleanup()} bench keys`);
   }
 }
 

@@ -2,28 +2,61 @@
 import type { ExplainResult } from './explain.js';
 import type { Row } from './report.js';
 
+/** One scenario measured on both data sets, within about a minute of each other. */
+export interface GrowthRound {
+  small: Row;
+  large: Row;
+}
+
 export interface Growth {
   scenario: string;
-  small: Row;
-  large: Row | undefined;
+  rounds: GrowthRound[];
 }
 
 const ms = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '—' : v.toFixed(2));
 const times = (a: number | undefined, b: number | undefined) =>
   a === undefined || b === undefined || Number.isNaN(a / b) ? '—' : (a / b).toFixed(2);
+const p50Ratio = (r: GrowthRound) =>
+  r.large.p50 !== undefined && r.small.p50 !== undefined && r.small.p50 > 0
+    ? r.large.p50 / r.small.p50
+    : undefined;
 
-/** Latency growth is judged on p50 (p99 at 64 connections mostly measures queueing); p99 is shown too. */
-export function growthMarkdown(growth: readonly Growth[]): string {
+function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Latency growth is judged on p50 (p99 at 64 connections mostly measures queueing): the median of the
+ * rounds' ratios, undefined when no round measured both sizes.
+ */
+export function growthRatio(growth: Growth): number | undefined {
+  return median(growth.rounds.map(p50Ratio).filter((r): r is number => r !== undefined));
+}
+
+/** "10 k", "1 M": a data set's appointments, as the growth table heads its columns. */
+export function sizeLabel(appointments: number): string {
+  if (appointments >= 1_000_000) return `${+(appointments / 1_000_000).toFixed(1)} M`;
+  if (appointments >= 1000) return `${+(appointments / 1000).toFixed(1)} k`;
+  return String(appointments);
+}
+
+export function growthMarkdown(growth: readonly Growth[], small: string, large: string): string {
   const lines = [
-    '| scenario | p50 10 k | p50 1 M | p50 × | p99 10 k | p99 1 M | p99 × | req/s 10 k | req/s 1 M | result |',
+    `| scenario | round | p50 ${small} | p50 ${large} | p50 × | p99 ${small} | p99 ${large} | req/s ${small} | req/s ${large} | result |`,
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
-  for (const { scenario, small, large } of growth) {
-    const ratio = large?.p50 !== undefined && small.p50 !== undefined ? large.p50 / small.p50 : undefined;
+  for (const g of growth) {
+    g.rounds.forEach((r, i) => {
+      lines.push(
+        `| ${g.scenario} | ${i + 1} | ${ms(r.small.p50)} | ${ms(r.large.p50)} | ${ms(p50Ratio(r))} | ${ms(r.small.p99)} | ${ms(r.large.p99)} | ${r.small.rps?.toFixed(0) ?? '—'} | ${r.large.rps?.toFixed(0) ?? '—'} | |`,
+      );
+    });
+    const ratio = growthRatio(g);
     const verdict = ratio === undefined ? 'not available' : ratio <= 1.2 ? 'pass' : 'fail';
-    lines.push(
-      `| ${scenario} | ${ms(small.p50)} | ${ms(large?.p50)} | ${times(large?.p50, small.p50)} | ${ms(small.p99)} | ${ms(large?.p99)} | ${times(large?.p99, small.p99)} | ${small.rps?.toFixed(0) ?? '—'} | ${large?.rps?.toFixed(0) ?? '—'} | ${verdict} |`,
-    );
+    lines.push(`| **${g.scenario}** | median | | | **${ms(ratio)}** | | | | | ${verdict} |`);
   }
   return lines.join('\n');
 }

@@ -5,6 +5,7 @@ import { buildService } from './build.js';
 import { captureStatements } from './capture.js';
 import { startCeiling } from './ceiling.js';
 import { checkBookings } from './checks.js';
+import { cpuPerRequest, describeCost, snapshotCpu } from './cpu-cost.js';
 import { explainHotQueries, statementsToExplain } from './explain.js';
 import { log, withDataSet, withService } from './lifecycle.js';
 import { runLoad } from './load.js';
@@ -12,8 +13,16 @@ import { type MeasureContext, measure, measureAtTargetRate } from './measure.js'
 import { type BenchOptions, parseOptions } from './options.js';
 import { pipelineRow } from './pipeline.js';
 import { benchRedis } from './redis.js';
+import type { RunningServer } from './server.js';
 import { markdownTable, type Report, type Row, textTable, writeReport } from './report.js';
-import { explainMarkdown, type Growth, growthMarkdown, workersMarkdown } from './report-sections.js';
+import {
+  explainMarkdown,
+  type Growth,
+  growthMarkdown,
+  growthRatio,
+  sizeLabel,
+  workersMarkdown,
+} from './report-sections.js';
 import {
   analyticsRevenueScenario,
   appointmentListScenario,
@@ -57,6 +66,7 @@ interface Pass {
  */
 async function bookingPass(
   context: MeasureContext,
+  server: RunningServer,
   url: string,
   rows: Row[],
   pass = 0,
@@ -66,11 +76,16 @@ async function bookingPass(
   const candidates = await bookingCandidates(url, perPass, pass * perPass);
   const created: string[] = [];
   const since = new Date(Date.now() - 1000);
+  // What a booking costs, to tell a data set that makes each booking dearer from a busier machine.
+  const cpuBefore = await snapshotCpu(server.pids(), url);
   const { row, result } = await measure(context, bookingScenario(world, candidates, created), (r) => {
     const decided = (r.statuses['201'] ?? 0) + (r.statuses['409'] ?? 0);
     return decided / r.seconds;
   });
   if (result) {
+    const cost = cpuPerRequest(cpuBefore, await snapshotCpu(server.pids(), url), result.requests);
+    row.notes.push(describeCost(cost));
+    context.log(`    ${describeCost(cost)}`);
     const check = await checkBookings(url, created, since);
     row.notes.push(
       `${check.answered201} booked (${(check.answered201 / result.seconds).toFixed(0)}/s), ${result.statuses['409'] ?? 0} lost the race (409)`,
@@ -105,18 +120,71 @@ function selected(only: string | undefined, name: string): boolean {
   return only === undefined || name.toLowerCase().includes(only.toLowerCase());
 }
 
-async function mainPass(context: MeasureContext, url: string, only?: string): Promise<Row[]> {
+async function mainPass(
+  context: MeasureContext,
+  server: RunningServer,
+  url: string,
+  only?: string,
+): Promise<Row[]> {
   const world = await loadWorld(url);
   const rows: Row[] = [];
   for (const scenario of readScenarios(world).filter((s) => selected(only, s.name))) {
     rows.push((await measure(context, scenario)).row);
     if (scenario.target.ratio !== undefined && scenario.target.p99 !== undefined)
-      rows.push(await measureAtTargetRate(context, scenario));
+      rows.push(...(await measureAtTargetRate(context, scenario)));
   }
-  if (selected(only, 'POST /appointments')) await bookingPass(context, url, rows);
+  if (selected(only, 'POST /appointments')) await bookingPass(context, server, url, rows);
   // Last: the hook timings then cover every route class the scenarios went through, booking included.
   rows.push(await pipelineRow(context.baseUrl));
   return rows;
+}
+
+/** The growth comparison's small data set: appointments (and payments). */
+const SMALL_APPOINTMENTS = 10_000;
+const SMALL = sizeLabel(SMALL_APPOINTMENTS);
+/** Rounds of the growth comparison; the median of their ratios is judged. */
+const GROWTH_ROUNDS = 3;
+/** Booking passes 0 and 1 are the main pass and the WORKERS=1 one: the growth rounds take the next. */
+const FIRST_GROWTH_PASS = 2;
+
+/**
+ * Growth: cold availability and booking on the 10 k and the 1 M data set, in alternating rounds (10 k,
+ * 1 M, 10 k, …), each on a freshly started service that first runs health and warm availability (the
+ * main pass's history, so that JIT and pool warm-up do not pass for growth). This shared machine's speed
+ * drifts by a third within minutes; a round measures both sizes within about a minute, so a drift moves
+ * both, and the median of the rounds' ratios is the growth.
+ */
+async function growthRounds(
+  contextOf: (server: RunningServer) => MeasureContext,
+  urls: { small: string; large: string },
+  withServiceOn: <T>(url: string, work: (server: RunningServer) => Promise<T>) => Promise<T>,
+): Promise<Growth[]> {
+  const measureOn = (url: string, round: number) =>
+    withServiceOn(url, async (server) => {
+      const context = contextOf(server);
+      const world = await loadWorld(url);
+      const warmUp = { ...context, duration: Math.min(3, context.duration), oneConnection: false };
+      for (const scenario of readScenarios(world).slice(0, 2)) await measure(warmUp, scenario);
+      const rows = [
+        (await measure({ ...context, oneConnection: false }, availabilityColdScenario(world))).row,
+      ];
+      await bookingPass(context, server, url, rows, FIRST_GROWTH_PASS + round);
+      return rows;
+    });
+  const growth = new Map<string, Growth>();
+  for (let round = 0; round < GROWTH_ROUNDS; round++) {
+    log(`growth round ${round + 1} of ${GROWTH_ROUNDS}: the ${SMALL} data set, then the large one`);
+    const small = await measureOn(urls.small, round);
+    const large = await measureOn(urls.large, round);
+    for (const row of small) {
+      const other = large.find((r) => r.scenario === row.scenario);
+      if (!other) continue;
+      const g = growth.get(row.scenario) ?? { scenario: row.scenario, rounds: [] };
+      g.rounds.push({ small: row, large: other });
+      growth.set(row.scenario, g);
+    }
+  }
+  return [...growth.values()];
 }
 
 async function main(): Promise<number> {
@@ -166,123 +234,119 @@ async function main(): Promise<number> {
     const ceilings = [await measureCeiling(options.workers, options)];
     let ceilingRps = ceilings[0]!;
     report.data['ceilingRps'] = ceilings;
-    const context = (baseUrl: string, ceiling = ceilingRps): MeasureContext => ({
+    const context = (baseUrl: string, ceiling = ceilingRps, workers = options.workers): MeasureContext => ({
       baseUrl,
       connections: options.connections,
       duration: options.duration,
       ceilingRps: ceiling,
+      workers,
       log,
     });
 
-    // Growth: the same scenarios on the same shops with 10 k appointments, before the large set.
-    let small: Row[] = [];
-    if (options.growth) {
-      small = await withDataSet(
-        options,
-        build,
-        { ...options.sizes, appointments: 10_000, payments: 10_000 },
-        'small_',
-        (url) =>
-          withService(build, url, options.workers, redis, async (server) => {
-            const world = await loadWorld(url);
-            // The same history as in the main pass (health and warm availability first), so that JIT
-            // and pool warm-up do not masquerade as growth.
-            for (const scenario of readScenarios(world).slice(0, 2))
-              await measure(context(server.baseUrl), scenario);
-            const rows: Row[] = [
-              (await measure(context(server.baseUrl), availabilityColdScenario(world))).row,
-            ];
-            await bookingPass(context(server.baseUrl), url, rows);
-            return rows;
-          }),
-      );
-    }
+    // Growth compares the large data set with one of 10 k appointments on the same shops; both are
+    // generated first and kept, so that their rounds can alternate (growthRounds).
+    const withSmallDataSet = <T>(work: (url: string | undefined) => Promise<T>): Promise<T> =>
+      options.growth
+        ? withDataSet(
+            options,
+            build,
+            { ...options.sizes, appointments: SMALL_APPOINTMENTS, payments: SMALL_APPOINTMENTS },
+            'small_',
+            work,
+          )
+        : work(undefined);
 
-    await withDataSet(options, build, options.sizes, '', async (url) => {
-      ceilings.push(await measureCeiling(options.workers, options));
-      ceilingRps = Math.max(...ceilings);
-      const rows = await withService(build, url, options.workers, redis, (server) =>
-        mainPass(context(server.baseUrl), url, options.only),
-      );
-      report.sections.push({
-        title: `Scenarios (${options.sizes.appointments} appointments, WORKERS=${options.workers}, ceiling ${ceilingRps.toFixed(0)} req/s, the higher of ${ceilings.map((c) => c.toFixed(0)).join(' and ')})`,
-        markdown: markdownTable(rows) + notesOf(rows),
-      });
-      report.data['scenarios'] = rows;
-      log(`\n${textTable(rows)}\n`);
-      for (const row of rows) {
-        for (const problem of row.problems) report.failures.push(`${row.scenario}: ${problem}`);
-        if (row.verdict === 'fail')
-          (options.correctnessOnly ? report.warnings : report.failures).push(
-            `${row.scenario}: target ${row.target} missed`,
-          );
-      }
-
-      if (options.growth) {
-        const growth: Growth[] = small.map((s) => ({
-          scenario: s.scenario,
-          small: s,
-          large: rows.find((r) => r.scenario === s.scenario),
-        }));
+    await withSmallDataSet((smallUrl) =>
+      withDataSet(options, build, options.sizes, '', async (url) => {
+        ceilings.push(await measureCeiling(options.workers, options));
+        ceilingRps = Math.max(...ceilings);
+        const rows = await withService(build, url, options.workers, redis, (server) =>
+          mainPass(context(server.baseUrl), server, url, options.only),
+        );
         report.sections.push({
-          title: 'Growth: 10 k → 1 M appointments (target ≤ 1.2 ×)',
-          markdown: growthMarkdown(growth),
+          title: `Scenarios (${options.sizes.appointments} appointments, WORKERS=${options.workers}, ceiling ${ceilingRps.toFixed(0)} req/s, the higher of ${ceilings.map((c) => c.toFixed(0)).join(' and ')})`,
+          markdown: markdownTable(rows) + notesOf(rows),
         });
-        report.data['growth'] = growth;
-        for (const g of growth) {
-          const ratio =
-            g.large?.p50 !== undefined && g.small.p50 !== undefined ? g.large.p50 / g.small.p50 : undefined;
-          if (ratio !== undefined && ratio > 1.2)
+        report.data['scenarios'] = rows;
+        log(`\n${textTable(rows)}\n`);
+        for (const row of rows) {
+          for (const problem of row.problems) report.failures.push(`${row.scenario}: ${problem}`);
+          if (row.verdict === 'fail')
             (options.correctnessOnly ? report.warnings : report.failures).push(
-              `growth of ${g.scenario}: p50 × ${ratio.toFixed(2)}`,
+              `${row.scenario}: target ${row.target} missed`,
             );
         }
-      }
 
-      log('EXPLAIN check: capturing the statements the service sends, then the named ones of src/modules');
-      const world = await loadWorld(url);
-      const captured = await captureStatements(build, url, [
-        ...readScenarios(world),
-        bookingScenario(world, await bookingCandidates(url, 5000), []),
-      ]);
-      const plans = await explainHotQueries(url, statementsToExplain(captured, build.root));
-      report.sections.push({
-        title: 'EXPLAIN (ANALYZE, BUFFERS) of the hot queries',
-        markdown: explainMarkdown(plans),
-      });
-      report.data['explain'] = plans;
-      for (const plan of plans) {
-        log(
-          `  ${plan.name}: ${plan.method}${plan.ms !== undefined ? ` ${plan.ms.toFixed(2)} ms` : ''} ${plan.indexes.join(', ') || '(no index)'}${plan.largeSeqScans.length ? ` SEQ SCAN ${plan.largeSeqScans.join(', ')}` : ''}${plan.error ? ` error: ${plan.error}` : ''}`,
-        );
-        if (plan.largeSeqScans.length)
-          report.failures.push(`${plan.name} does a Seq Scan on ${plan.largeSeqScans.join(', ')}`);
-        if (plan.error) report.warnings.push(`${plan.name} could not be explained: ${plan.error}`);
-      }
+        if (smallUrl) {
+          const large = sizeLabel(options.sizes.appointments);
+          const growth = await growthRounds(
+            (server) => context(server.baseUrl),
+            { small: smallUrl, large: url },
+            (url, work) => withService(build, url, options.workers, redis, work),
+          );
+          report.sections.push({
+            title: `Growth: ${SMALL} → ${large} appointments, ${GROWTH_ROUNDS} alternating rounds (target ≤ 1.2 ×)`,
+            markdown: growthMarkdown(growth, SMALL, large),
+          });
+          report.data['growth'] = growth;
+          for (const g of growth) {
+            for (const round of g.rounds)
+              for (const row of [round.small, round.large])
+                for (const problem of row.problems)
+                  report.failures.push(`growth, ${row.scenario}: ${problem}`);
+            const ratio = growthRatio(g);
+            if (ratio !== undefined && ratio > 1.2)
+              (options.correctnessOnly ? report.warnings : report.failures).push(
+                `growth of ${g.scenario}: p50 × ${ratio.toFixed(2)}`,
+              );
+          }
+        }
 
-      if (options.compareWorkers) {
-        const one = await measureCeiling(1, options);
-        const oneRows = await withService(build, url, 1, redis, async (server) => {
-          const world = await loadWorld(url);
-          const out: Row[] = [];
-          for (const s of [
-            healthScenario(),
-            availabilityWarmScenario(world),
-            authenticatedGetScenario(world, 'GET /auth/me', '/api/v2/auth/me'),
-          ])
-            out.push((await measure(context(server.baseUrl, one), s)).row);
-          await bookingPass(context(server.baseUrl, one), url, out, 1);
-          return out;
-        });
-        for (const row of oneRows)
-          for (const problem of row.problems) report.failures.push(`${row.scenario} (W=1): ${problem}`);
+        log('EXPLAIN check: capturing the statements the service sends, then the named ones of src/modules');
+        const world = await loadWorld(url);
+        const captured = await captureStatements(build, url, [
+          ...readScenarios(world),
+          bookingScenario(world, await bookingCandidates(url, 5000), []),
+        ]);
+        const plans = await explainHotQueries(url, statementsToExplain(captured, build.root));
         report.sections.push({
-          title: 'WORKERS=1 vs WORKERS=2',
-          markdown: workersMarkdown(oneRows, rows, one, ceilingRps),
+          title: 'EXPLAIN (ANALYZE, BUFFERS) of the hot queries',
+          markdown: explainMarkdown(plans),
         });
-        report.data['workers1'] = { ceilingRps: one, rows: oneRows };
-      }
-    });
+        report.data['explain'] = plans;
+        for (const plan of plans) {
+          log(
+            `  ${plan.name}: ${plan.method}${plan.ms !== undefined ? ` ${plan.ms.toFixed(2)} ms` : ''} ${plan.indexes.join(', ') || '(no index)'}${plan.largeSeqScans.length ? ` SEQ SCAN ${plan.largeSeqScans.join(', ')}` : ''}${plan.error ? ` error: ${plan.error}` : ''}`,
+          );
+          if (plan.largeSeqScans.length)
+            report.failures.push(`${plan.name} does a Seq Scan on ${plan.largeSeqScans.join(', ')}`);
+          if (plan.error) report.warnings.push(`${plan.name} could not be explained: ${plan.error}`);
+        }
+
+        if (options.compareWorkers) {
+          const one = await measureCeiling(1, options);
+          const oneRows = await withService(build, url, 1, redis, async (server) => {
+            const world = await loadWorld(url);
+            const out: Row[] = [];
+            for (const s of [
+              healthScenario(),
+              availabilityWarmScenario(world),
+              authenticatedGetScenario(world, 'GET /auth/me', '/api/v2/auth/me'),
+            ])
+              out.push((await measure(context(server.baseUrl, one, 1), s)).row);
+            await bookingPass(context(server.baseUrl, one, 1), server, url, out, 1);
+            return out;
+          });
+          for (const row of oneRows)
+            for (const problem of row.problems) report.failures.push(`${row.scenario} (W=1): ${problem}`);
+          report.sections.push({
+            title: 'WORKERS=1 vs WORKERS=2',
+            markdown: workersMarkdown(oneRows, rows, one, ceilingRps),
+          });
+          report.data['workers1'] = { ceilingRps: one, rows: oneRows };
+        }
+      }),
+    );
   } catch (error) {
     report.failures.push(
       `bench aborted: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,

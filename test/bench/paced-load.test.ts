@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
+import { measureAtTargetRate } from '../../bench/measure.js';
 import { runPacedLoad } from '../../bench/paced-load.js';
 
 test('a slow server makes the scheduled requests wait, and the wait is in their latency', async () => {
@@ -53,4 +54,42 @@ test('unreachable: every scheduled request is a transport error, none is lost', 
   // 20 in the measured half second; those of the unmeasured warm-up are not counted.
   assert.equal(result.requests, 0);
   assert.equal(result.transportErrors, 20);
+});
+
+test('an open-loop row comes with its control: the bare hello-world at the same rate, not judged', async () => {
+  // One connection and 100 ms per answer: at most 10 of the 20 req/s asked for.
+  const server = createServer((_request, response) => {
+    setTimeout(() => response.end('{}'), 100);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const lines: string[] = [];
+  try {
+    const [row, control] = await measureAtTargetRate(
+      {
+        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        connections: 1,
+        duration: 1,
+        ceilingRps: 40,
+        workers: 1,
+        log: (line) => lines.push(line),
+      },
+      {
+        name: 'slow',
+        target: { ratio: 0.5, p99: 50 },
+        expected: [200],
+        next: () => ({ method: 'GET', path: '/' }),
+      },
+    );
+    assert.equal(row!.scenario, 'slow at 0.5 × ceiling (fixed rate)');
+    assert.equal(row!.verdict, 'fail');
+    assert.ok(row!.notes.some((note) => note.startsWith('answered only')), row!.notes.join('; '));
+    assert.equal(control!.scenario, 'control: node:http hello-world at 20 req/s (fixed rate)');
+    assert.equal(control!.verdict, 'n/a');
+    assert.deepEqual(control!.statuses, { 200: 20 });
+    assert.equal(control!.errors, 0);
+    assert.ok(control!.p99! < row!.p99!, `control p99 ${control!.p99} ms, service p99 ${row!.p99} ms`);
+    assert.ok(lines.some((line) => line.includes('control: node:http hello-world')));
+  } finally {
+    server.close();
+  }
 });
