@@ -82,7 +82,10 @@ test('an open-loop row comes with its control: the bare hello-world at the same 
     );
     assert.equal(row!.scenario, 'slow at 0.5 × ceiling (fixed rate)');
     assert.equal(row!.verdict, 'fail');
-    assert.ok(row!.notes.some((note) => note.startsWith('answered only')), row!.notes.join('; '));
+    assert.ok(
+      row!.notes.some((note) => note.startsWith('answered only')),
+      row!.notes.join('; '),
+    );
     assert.equal(control!.scenario, 'control: node:http hello-world at 20 req/s (fixed rate)');
     assert.equal(control!.verdict, 'n/a');
     assert.deepEqual(control!.statuses, { 200: 20 });
