@@ -12,6 +12,7 @@ import {
   type BusyRange,
   checkStart,
   instantOf,
+  isoInZone,
   type LocalWindow,
   listAnyBarberSlots,
   listDaySlots,
@@ -411,5 +412,43 @@ test('localDateOf agrees with Temporal for any instant, in zones with and withou
       },
     ),
     { numRuns: 3000 },
+  );
+});
+
+test('isoInZone agrees with Temporal for any instant of the local date, DST days included', () => {
+  const zones = [
+    'America/New_York',
+    'Europe/London',
+    'Pacific/Kiritimati',
+    'Australia/Lord_Howe',
+    'Asia/Kolkata',
+  ];
+  const temporal = (instant: number, zone: string) =>
+    Temporal.Instant.fromEpochMilliseconds(instant)
+      .toZonedDateTimeISO(zone)
+      .toString({ timeZoneName: 'never', smallestUnit: 'second' });
+  fc.assert(
+    fc.property(
+      fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2035, 0, 1) }),
+      fc.constantFrom(...zones),
+      (instant, zone) => {
+        const expected = temporal(instant, zone);
+        assert.equal(isoInZone(instant, expected.slice(0, 10), zone), expected);
+      },
+    ),
+    { numRuns: 3000 },
+  );
+  // The seconds and the last second of a day, and a spring-forward day in New York.
+  assert.equal(
+    isoInZone(Date.UTC(2026, 2, 8, 4, 59, 59), '2026-03-07', 'America/New_York'),
+    '2026-03-07T23:59:59-05:00',
+  );
+  assert.equal(
+    isoInZone(Date.UTC(2026, 2, 8, 7, 30, 5), '2026-03-08', 'America/New_York'),
+    '2026-03-08T03:30:05-04:00',
+  );
+  assert.equal(
+    isoInZone(Date.UTC(2026, 5, 1, 3, 30), '2026-06-01', 'Asia/Kolkata'),
+    '2026-06-01T09:00:00+05:30',
   );
 });

@@ -23,10 +23,23 @@ function offsetText(offsetMs: number): string {
   return `${sign}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
+/** The last day asked for: a day's slots all ask for the same one, and a Map key costs a concatenation. */
+let last = { date: '', timezone: '', day: undefined as ZoneDay | undefined };
+
 function zoneDay(date: string, timezone: string): ZoneDay {
+  if (last.date === date && last.timezone === timezone && last.day) return last.day;
   const key = `${timezone}|${date}`;
   let day = zoneDays.get(key);
-  if (day) return day;
+  if (!day) {
+    day = resolveZoneDay(date, timezone);
+    if (zoneDays.size >= MEMO_LIMIT) zoneDays.clear();
+    zoneDays.set(key, day);
+  }
+  last = { date, timezone, day };
+  return day;
+}
+
+function resolveZoneDay(date: string, timezone: string): ZoneDay {
   const plain = Temporal.PlainDate.from(date);
   const start = plain.toZonedDateTime({ timeZone: timezone });
   const end = plain.add({ days: 1 }).toZonedDateTime({ timeZone: timezone });
@@ -34,14 +47,11 @@ function zoneDay(date: string, timezone: string): ZoneDay {
   const uniform =
     offset === end.offsetNanoseconds / 1e6 &&
     end.epochMilliseconds - start.epochMilliseconds === 1440 * MINUTE;
-  day = {
+  return {
     utcMidnight: Date.UTC(plain.year, plain.month - 1, plain.day),
     offset: uniform ? offset : null,
     offsetText: offsetText(offset),
   };
-  if (zoneDays.size >= MEMO_LIMIT) zoneDays.clear();
-  zoneDays.set(key, day);
-  return day;
 }
 
 /** The instant a wall-clock minute of a date happens ('compatible': a skipped time moves forward). */
@@ -56,13 +66,22 @@ export function instantOf(date: string, minute: number, timezone: string): numbe
   }).epochMilliseconds;
 }
 
-/** ISO 8601 with the zone's offset at that instant, e.g. 2026-03-08T09:00:00-04:00. */
+const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+/** "HH:MM" of every minute of a day. */
+const CLOCK = Array.from({ length: 1440 }, (_, m) => `${two(Math.floor(m / 60))}:${two(m % 60)}`);
+
+/**
+ * ISO 8601 with the zone's offset at that instant, e.g. 2026-03-08T09:00:00-04:00. `date` is the
+ * local date (YYYY-MM-DD) the instant is expected on: a cold availability answer formats every slot of
+ * the day with it, so the time of day is looked up rather than formatted by Date.
+ */
 export function isoInZone(instant: number, date: string, timezone: string): string {
   const day = zoneDay(date, timezone);
   if (day.offset !== null) {
-    const local = instant + day.offset;
-    if (local >= day.utcMidnight && local < day.utcMidnight + 1440 * MINUTE) {
-      return new Date(local).toISOString().slice(0, 19) + day.offsetText;
+    const sinceMidnight = instant + day.offset - day.utcMidnight;
+    if (sinceMidnight >= 0 && sinceMidnight < 1440 * MINUTE) {
+      const second = Math.floor((sinceMidnight % MINUTE) / 1000);
+      return `${date}T${CLOCK[Math.floor(sinceMidnight / MINUTE)]}:${two(second)}${day.offsetText}`;
     }
   }
   return Temporal.Instant.fromEpochMilliseconds(instant)
