@@ -13,9 +13,9 @@ import { cpuPerRequest, describeCost, snapshotCpu } from './cpu-cost.js';
 import { createBenchDatabase } from './database.js';
 import { generateDataSet } from './generate.js';
 import { log } from './lifecycle.js';
-import { benchRedis } from './redis.js';
 import { rateAndLatency, runLoad } from './load.js';
 import { parseOptions, SIZE_FLAGS } from './options.js';
+import { benchRedis } from './redis.js';
 import {
   appointmentListScenario,
   authenticatedGetScenario,
