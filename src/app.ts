@@ -40,6 +40,7 @@ import { PaymentsService } from './modules/payments/payments.service.js';
 import { StripeWebhooks } from './modules/payments/payments.webhooks.js';
 import { payoutsRoutes } from './modules/payments/payouts.routes.js';
 import { PayoutsService } from './modules/payments/payouts.service.js';
+import { OpenIntentCanceller } from './modules/payments/open-intents.js';
 import { RefundSender } from './modules/payments/refunds.js';
 import { StripeGateway } from './modules/payments/stripe-gateway.js';
 import { stripeWebhookRoutes } from './modules/payments/webhook.routes.js';
@@ -265,7 +266,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     const stripe = new StripeGateway(config.stripe);
     const refunds = new RefundSender(db, stripe, app.log);
-    const lifecycle = new AppointmentLifecycle({ db, access: locationAccess, scheduling }, booking, refunds);
+    const lifecycle = new AppointmentLifecycle(
+      { db, access: locationAccess, scheduling },
+      booking,
+      refunds,
+      () => openIntents.kick(), // set below, before any request is served
+    );
     await api.register(bookingRoutes, { booking, lifecycle });
     await api.register(guestBookingRoutes, { booking, lifecycle });
     await api.register(cancellationPolicyRoutes, {
@@ -282,6 +288,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       appointments: lifecycle,
       refunds,
     });
+    const openIntents = new OpenIntentCanceller(db, stripe, payments, refunds, app.log);
     await api.register(paymentsRoutes, { payments });
     await api.register(payoutsRoutes, {
       payouts: new PayoutsService(db, locationAccess, stripe),
@@ -290,9 +297,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(stripeWebhookRoutes, { webhooks: new StripeWebhooks(db, stripe, payments, refunds) });
     const jobs = new JobQueue(db.primary, app.log);
     const sweeper = new BookingSweeper({ db, access: locationAccess, scheduling }, booking);
-    api.addHook('onReady', () => jobs.start([sweeper.job(), refunds.job(), notifier.job()]));
+    api.addHook('onReady', () =>
+      jobs.start([sweeper.job(), refunds.job(), openIntents.job(), notifier.job()]),
+    );
     api.addHook('onClose', () => notifier.stop());
     api.addHook('onClose', () => refunds.idle());
+    api.addHook('onClose', () => openIntents.idle());
     api.addHook('onClose', () => jobs.stop());
   });
 

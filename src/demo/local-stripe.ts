@@ -1,6 +1,6 @@
 // The outside world of payments, and only that: a local HTTP server speaking the subset of Stripe's
 // API the app uses (form-encoded POST /v1/payment_intents, GET /v1/payment_intents/:id, POST
-// /v1/refunds, POST /v1/transfers), answering Stripe-shaped JSON and honouring Idempotency-Key. The
+// /v1/payment_intents/:id/cancel, POST /v1/refunds, POST /v1/transfers), answering Stripe-shaped JSON and honouring Idempotency-Key. The
 // app reaches it through the official SDK (STRIPE_API_BASE); webhooks are signed with the SDK's
 // generateTestHeaderString and verified by the app exactly as in production. Tests start one; so
 // does a development server without Stripe keys (DESIGN §2), where a client "pays" with
@@ -61,6 +61,8 @@ export class LocalStripe {
   readonly requests: RecordedRequest[] = [];
   /** While true every connection is dropped: the SDK sees a network failure, as in an outage. */
   down = false;
+  /** Requests dropped while down. */
+  dropped = 0;
   /** Status of new refunds ('succeeded', or 'pending' to settle later by webhook). */
   refundStatus: 'succeeded' | 'pending' = 'succeeded';
   private readonly idempotent = new Map<string, { status: number; body: string }>();
@@ -151,6 +153,7 @@ export class LocalStripe {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (this.down) {
+      this.dropped++;
       req.socket.destroy();
       return;
     }
@@ -222,6 +225,19 @@ export class LocalStripe {
         return invalid(`This PaymentIntent's status is ${intent.status}`, 'payment_intent_unexpected_state');
       this.setIntentStatus(intent.id, 'succeeded');
       this.deliver('payment_intent.succeeded', intent);
+      return { body: intent };
+    }
+    const cancelMatch = /^\/v1\/payment_intents\/([^/]+)\/cancel$/.exec(path);
+    if (method === 'POST' && cancelMatch) {
+      const intent = this.intents.get(cancelMatch[1]!);
+      if (!intent) return { ...invalid('No such payment_intent', 'resource_missing'), status: 404 };
+      if (intent.status === 'succeeded' || intent.status === 'canceled' || intent.status === 'processing')
+        return invalid(
+          `You cannot cancel this PaymentIntent because it has a status of ${intent.status}.`,
+          'payment_intent_unexpected_state',
+        );
+      this.setIntentStatus(intent.id, 'canceled');
+      this.deliver('payment_intent.canceled', intent);
       return { body: intent };
     }
     const intentMatch = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);

@@ -64,6 +64,8 @@ export class AppointmentLifecycle {
     private readonly deps: BookingDeps,
     private readonly booking: BookingService,
     private readonly refunds?: CancellationRefunds,
+    /** After a cancel commits: payments cancels the appointment's open intents at Stripe. */
+    private readonly onCancelled?: () => void,
   ) {}
 
   private async partyOf(auth: AuthContext, a: AppointmentWithParties): Promise<Party | undefined> {
@@ -230,6 +232,7 @@ export class AppointmentLifecycle {
         });
     if (row && refunds && (row.refund_cents ?? 0) > 0) refunds.kick();
     if (!row) throw InvalidTransition('the appointment changed meanwhile; reload it');
+    this.onCancelled?.();
     await this.booking.barberDayChanged(row, row.start_time, row.busy_until);
     return row;
   }

@@ -225,6 +225,28 @@ export async function lockPayment(
 }
 
 /** Which payment an intent is, not locked (the appointment's lock comes first). Served by payments_intent_idx. */
+/**
+ * Card payments still open at Stripe whose appointment was cancelled, oldest first. Served by
+ * payments_open_card_idx (open card payments only) and the appointment's key.
+ */
+export async function findOpenIntentsOfCancelled(
+  db: Queryable,
+  limit: number,
+): Promise<{ id: string; stripe_payment_intent_id: string }[]> {
+  const result = await db.query<{ id: string; stripe_payment_intent_id: string }>({
+    name: 'payments_open_intents_of_cancelled',
+    text: `SELECT p.id, p.stripe_payment_intent_id
+             FROM payments p
+             JOIN appointments a ON a.location_id = p.location_id AND a.id = p.appointment_id
+            WHERE p.status IN ('requires_payment', 'processing', 'failed')
+              AND p.stripe_payment_intent_id IS NOT NULL AND a.status = 'cancelled'
+            ORDER BY p.created_at
+            LIMIT $1`,
+    values: [limit],
+  });
+  return result.rows;
+}
+
 export async function findPaymentByIntent(
   tx: Queryable,
   intentId: string,

@@ -10,6 +10,7 @@ import type { Database, Queryable } from '../../platform/db/pool.js';
 import { withTransaction } from '../../platform/db/transaction.js';
 import { AppError } from '../../platform/http/errors.js';
 import type { RecurringJob } from '../../platform/jobs/job-queue.js';
+import { KickedWork } from '../../platform/jobs/kicked-work.js';
 import { PaymentProviderRejected } from './payments.errors.js';
 import { addRefunded, lockAppointmentPayments, lockRefundablePayments } from './payments.sql.js';
 import { claimUnsentRefund, insertRefund, markRefundSent } from './refunds.sql.js';
@@ -18,8 +19,10 @@ import type { PaymentGateway } from './stripe-gateway.js';
 const BATCH = 100;
 
 export class RefundSender {
-  private running: Promise<void> | undefined;
-  private again = false;
+  private readonly sender = new KickedWork(
+    () => this.sendPending(),
+    (error) => this.log.warn({ err: error }, 'sending refunds failed'),
+  );
 
   constructor(
     private readonly db: Database,
@@ -68,23 +71,12 @@ export class RefundSender {
 
   /** Starts sending now, in the background (after the reserving transaction committed). */
   kick(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        await this.sendPending().catch((error) => this.log.warn({ err: error }, 'sending refunds failed'));
-      } while (this.again);
-    })().finally(() => {
-      this.running = undefined;
-    });
+    this.sender.kick();
   }
 
   /** Resolves when a kicked send has finished (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  idle(): Promise<void> {
+    return this.sender.idle();
   }
 
   /** Sends pending refunds until none is left or Stripe is unavailable; returns how many were settled. */

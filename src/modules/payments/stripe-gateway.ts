@@ -29,6 +29,8 @@ export interface PaymentGateway {
     transferGroup?: string;
   }): Promise<IntentView>;
   retrieveIntent(id: string): Promise<IntentView>;
+  /** Stripe refuses (payment-provider-rejected) an intent that succeeded or is being processed. */
+  cancelIntent(id: string): Promise<IntentView>;
   createRefund(p: {
     paymentIntentId: string;
     amountCents: number;
@@ -139,6 +141,13 @@ export class StripeGateway implements PaymentGateway {
   retrieveIntent(id: string): Promise<IntentView> {
     return this.call(async (stripe) => {
       const intent = await stripe.paymentIntents.retrieve(id);
+      return { id: intent.id, status: intent.status, client_secret: intent.client_secret };
+    });
+  }
+
+  cancelIntent(id: string): Promise<IntentView> {
+    return this.call(async (stripe) => {
+      const intent = await stripe.paymentIntents.cancel(id);
       return { id: intent.id, status: intent.status, client_secret: intent.client_secret };
     });
   }
