@@ -35,12 +35,12 @@ import { CapturingEmailSender, type EmailSender } from './modules/notifications/
 import { Notifier } from './modules/notifications/notifier.js';
 import { CapturingSmsSender, type SmsSender } from './modules/notifications/sms.js';
 import { GiftCertificateService } from './modules/payments/gift-certificates.service.js';
+import { OpenIntentCanceller } from './modules/payments/open-intents.js';
 import { paymentsRoutes } from './modules/payments/payments.routes.js';
 import { PaymentsService } from './modules/payments/payments.service.js';
 import { StripeWebhooks } from './modules/payments/payments.webhooks.js';
 import { payoutsRoutes } from './modules/payments/payouts.routes.js';
 import { PayoutsService } from './modules/payments/payouts.service.js';
-import { OpenIntentCanceller } from './modules/payments/open-intents.js';
 import { RefundSender } from './modules/payments/refunds.js';
 import { StripeGateway } from './modules/payments/stripe-gateway.js';
 import { stripeWebhookRoutes } from './modules/payments/webhook.routes.js';
