@@ -1,11 +1,11 @@
 // The outside world of payments, and only that: a local HTTP server speaking the subset of Stripe's
 // API the app uses (form-encoded POST /v1/payment_intents, GET /v1/payment_intents/:id, POST
-// /v1/payment_intents/:id/cancel, POST /v1/refunds, POST /v1/transfers), answering Stripe-shaped JSON and honouring Idempotency-Key. The
-// app reaches it through the official SDK (STRIPE_API_BASE); webhooks are signed with the SDK's
-// generateTestHeaderString and verified by the app exactly as in production. Tests start one; so
-// does a development server without Stripe keys (DESIGN §2), where a client "pays" with
-// POST /v1/payment_intents/{id}/confirm {client_secret} as Stripe.js would, and the signed
-// payment_intent.succeeded webhook is delivered to the app.
+// /v1/payment_intents/:id/cancel, POST /v1/refunds, POST /v1/transfers), answering Stripe-shaped JSON
+// and honouring Idempotency-Key. The app reaches it through the official SDK (STRIPE_API_BASE);
+// webhooks are signed with the SDK's generateTestHeaderString and verified by the app exactly as in
+// production. Tests start one; so does a development server without Stripe keys (DESIGN §2), where a
+// client "pays" with POST /v1/payment_intents/{id}/confirm {client_secret} as Stripe.js would, and the
+// signed payment_intent.succeeded webhook is delivered to the app.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

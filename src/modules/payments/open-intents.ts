@@ -6,7 +6,6 @@
 import type { Logger } from 'pino';
 import type { Database } from '../../platform/db/pool.js';
 import { withTransaction } from '../../platform/db/transaction.js';
-import { AppError } from '../../platform/http/errors.js';
 import type { RecurringJob } from '../../platform/jobs/job-queue.js';
 import { KickedWork } from '../../platform/jobs/kicked-work.js';
 import { statusOfIntent } from './commission.js';
@@ -55,7 +54,7 @@ export class OpenIntentCanceller {
       try {
         intent = await this.gateway.cancelIntent(open.stripe_payment_intent_id);
       } catch (error) {
-        if (!(error instanceof AppError && error.code === PaymentProviderRejected.spec.code)) throw error;
+        if (!PaymentProviderRejected.is(error)) throw error;
         intent = await this.gateway.retrieveIntent(open.stripe_payment_intent_id);
       }
       const applied = await withTransaction(this.db.primary, (tx) =>

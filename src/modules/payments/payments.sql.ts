@@ -224,10 +224,10 @@ export async function lockPayment(
   return result.rows[0];
 }
 
-/** Which payment an intent is, not locked (the appointment's lock comes first). Served by payments_intent_idx. */
 /**
  * Card payments still open at Stripe whose appointment was cancelled, oldest first. Served by
- * payments_open_card_idx (open card payments only) and the appointment's key.
+ * payments_open_card_idx (open card payments only) and the appointment's key; the statuses are
+ * OPEN_STATUSES, spelled out as in the index's predicate so that the planner can match it.
  */
 export async function findOpenIntentsOfCancelled(
   db: Queryable,
@@ -247,6 +247,7 @@ export async function findOpenIntentsOfCancelled(
   return result.rows;
 }
 
+/** Which payment an intent is, not locked (the appointment's lock comes first). Served by payments_intent_idx. */
 export async function findPaymentByIntent(
   tx: Queryable,
   intentId: string,

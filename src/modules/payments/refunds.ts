@@ -8,7 +8,6 @@ import type { Logger } from 'pino';
 import { newRowId } from '../../platform/db/ids.js';
 import type { Database, Queryable } from '../../platform/db/pool.js';
 import { withTransaction } from '../../platform/db/transaction.js';
-import { AppError } from '../../platform/http/errors.js';
 import type { RecurringJob } from '../../platform/jobs/job-queue.js';
 import { KickedWork } from '../../platform/jobs/kicked-work.js';
 import { PaymentProviderRejected } from './payments.errors.js';
@@ -111,7 +110,7 @@ export class RefundSender {
           await markRefundSent(tx, refund.location_id, refund.id, status, sent.id);
           return 'settled' as const;
         } catch (error) {
-          if (error instanceof AppError && error.code === PaymentProviderRejected.spec.code) {
+          if (PaymentProviderRejected.is(error)) {
             return fail(error.message);
           }
           throw error; // Stripe unavailable: the row stays pending for the next run

@@ -58,7 +58,9 @@ export function defineError(code: string, status: number, title: string) {
   errorCatalogue.set(code, spec);
   const make = (detail?: string, options?: ConstructorParameters<typeof AppError>[2]) =>
     new AppError(spec, detail, options);
-  return Object.assign(make, { spec });
+  /** Whether `error` is one of these. */
+  const is = (error: unknown): error is AppError => error instanceof AppError && error.code === code;
+  return Object.assign(make, { spec, is });
 }
 
 // Errors of the HTTP pipeline itself; modules declare their own in `<module>.errors.ts`.
