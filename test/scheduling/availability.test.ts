@@ -5,7 +5,11 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { isoWeekday } from '../../src/modules/scheduling/barber-profile.js';
-import { datesTouching, parseDate } from '../../src/modules/scheduling/scheduling.service.js';
+import {
+  barberAnswerJson,
+  datesTouching,
+  parseDate,
+} from '../../src/modules/scheduling/scheduling.service.js';
 import {
   type BarberDay,
   type BookingRules,
@@ -349,6 +353,25 @@ describe('properties', () => {
         assert.deepEqual(listDaySlots(d, world.length, world.rules, world.now).slots, []);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  test('the joined availability JSON is what JSON.stringify makes of the answer, DST days included', () => {
+    fc.assert(
+      fc.property(worldArb, fc.uuid(), ({ day: d, rules: r, now, length }, barberId) => {
+        const slots = listDaySlots({ ...d, busy: [] }, length, r, now).slots;
+        const expected = JSON.stringify({
+          barber_id: barberId,
+          date: d.date,
+          timezone: d.timezone,
+          slots: slots.map((s) => ({
+            start_time: isoInZone(s.start, d.date, d.timezone),
+            end_time: isoInZone(s.end, d.date, d.timezone),
+          })),
+        });
+        assert.equal(barberAnswerJson(barberId, d.date, d.timezone, slots), expected);
+      }),
+      { numRuns: 500 },
     );
   });
 });

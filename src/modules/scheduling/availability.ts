@@ -8,7 +8,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { instantOf, localDateOf } from './zone-time.js';
 
-export { instantOf, isoInZone, localDateOf } from './zone-time.js';
+export { instantOf, isoInZone, localDateOf, pushIsoInZone } from './zone-time.js';
 
 const MINUTE = 60_000;
 

@@ -67,26 +67,38 @@ export function instantOf(date: string, minute: number, timezone: string): numbe
 }
 
 const two = (n: number) => (n < 10 ? `0${n}` : String(n));
-/** "HH:MM" of every minute of a day. */
-const CLOCK = Array.from({ length: 1440 }, (_, m) => `${two(Math.floor(m / 60))}:${two(m % 60)}`);
+/** "THH:MM:" of every minute of a day, and "SS" of every second of a minute. */
+const CLOCK = Array.from({ length: 1440 }, (_, m) => `T${two(Math.floor(m / 60))}:${two(m % 60)}:`);
+const SECONDS = Array.from({ length: 60 }, (_, s) => two(s));
 
 /**
- * ISO 8601 with the zone's offset at that instant, e.g. 2026-03-08T09:00:00-04:00. `date` is the
- * local date (YYYY-MM-DD) the instant is expected on: a cold availability answer formats every slot of
- * the day with it, so the time of day is looked up rather than formatted by Date.
+ * Appends the ISO 8601 time of an instant with the zone's offset then, e.g. 2026-03-08T09:00:00-04:00,
+ * to `out` as pieces for a later join. `date` is the local date (YYYY-MM-DD) the instant is expected
+ * on: a cold availability answer writes every slot of the day with it, so the time of day is looked
+ * up, and joining the pieces makes one string per answer instead of a string per slot.
  */
-export function isoInZone(instant: number, date: string, timezone: string): string {
+export function pushIsoInZone(out: string[], instant: number, date: string, timezone: string): void {
   const day = zoneDay(date, timezone);
   if (day.offset !== null) {
     const sinceMidnight = instant + day.offset - day.utcMidnight;
     if (sinceMidnight >= 0 && sinceMidnight < 1440 * MINUTE) {
       const second = Math.floor((sinceMidnight % MINUTE) / 1000);
-      return `${date}T${CLOCK[Math.floor(sinceMidnight / MINUTE)]}:${two(second)}${day.offsetText}`;
+      out.push(date, CLOCK[Math.floor(sinceMidnight / MINUTE)]!, SECONDS[second]!, day.offsetText);
+      return;
     }
   }
-  return Temporal.Instant.fromEpochMilliseconds(instant)
-    .toZonedDateTimeISO(timezone)
-    .toString({ timeZoneName: 'never', smallestUnit: 'second' });
+  out.push(
+    Temporal.Instant.fromEpochMilliseconds(instant)
+      .toZonedDateTimeISO(timezone)
+      .toString({ timeZoneName: 'never', smallestUnit: 'second' }),
+  );
+}
+
+/** pushIsoInZone as one string. */
+export function isoInZone(instant: number, date: string, timezone: string): string {
+  const out: string[] = [];
+  pushIsoInZone(out, instant, date, timezone);
+  return out.join('');
 }
 
 const DAY = 1440 * MINUTE;
