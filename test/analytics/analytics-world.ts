@@ -55,6 +55,8 @@ export interface PaymentSpec {
   amountCents: number;
   /** Paid from a gift certificate, on top of amountCents. */
   giftCertificateCents?: number;
+  /** Of giftCertificateCents, what went back to the certificate. */
+  giftCertificateRefundedCents?: number;
   refundedCents?: number;
   status?: 'succeeded' | 'failed' | 'processing';
   /** The appointment paid for; by default a cancelled one of its own (so fixtures never overlap). */
@@ -75,8 +77,9 @@ export async function insertPayment(ctx: TestApp, shop: TestShop, spec: PaymentS
   const fee = Math.round(spec.amountCents * 0.3);
   await ctx.db.primary.query(
     `INSERT INTO payments (location_id, appointment_id, barber_id, client_id, kind, status, amount_cents,
-       platform_fee_cents, barber_share_cents, refunded_cents, completed_at, gift_certificate_cents)
-     VALUES ($1, $2, $3, $4, 'full', $5, $6, $7, $8, $9, $10, $11)`,
+       platform_fee_cents, barber_share_cents, refunded_cents, completed_at, gift_certificate_cents,
+       gift_certificate_refunded_cents)
+     VALUES ($1, $2, $3, $4, 'full', $5, $6, $7, $8, $9, $10, $11, $12)`,
     [
       shop.location.id,
       appointmentId,
@@ -89,6 +92,7 @@ export async function insertPayment(ctx: TestApp, shop: TestShop, spec: PaymentS
       spec.refundedCents ?? 0,
       new Date(spec.completedAt),
       spec.giftCertificateCents ?? 0,
+      spec.giftCertificateRefundedCents ?? 0,
     ],
   );
 }

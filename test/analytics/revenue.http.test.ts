@@ -76,16 +76,18 @@ test('day buckets start at local midnight across spring forward; refunds and fai
   });
 });
 
-test('what a gift certificate paid is revenue, shown apart; refunds come off the charge', async () => {
+test('what a gift certificate paid is revenue, shown apart; refunds by card and to the certificate come off', async () => {
   const fresh = await newShop(ctx, { timezone: 'Europe/Berlin' });
   const barberId = fresh.barbers[0]!.id;
-  // 2000 charged + 1000 from a gift certificate, 500 refunded; then a visit paid wholly by gift certificate.
+  // 2000 charged + 1000 from a gift certificate, 500 refunded by card and 400 given back to the
+  // certificate; then a visit paid wholly by gift certificate.
   await insertPayment(ctx, fresh, {
     barberId,
     completedAt: '2025-06-02T10:00:00Z',
     amountCents: 2000,
     giftCertificateCents: 1000,
     refundedCents: 500,
+    giftCertificateRefundedCents: 400,
   });
   await insertPayment(ctx, fresh, {
     barberId,
@@ -103,9 +105,9 @@ test('what a gift certificate paid is revenue, shown apart; refunds come off the
     { token: fresh.owner.token },
   );
   assert.equal(res.status, 200, res.text);
-  // gross 2000 + 1000 + 3000 = 6000, of which 4000 by gift certificate; net 5500 over 2 payments.
-  assert.deepEqual(res.body.totals, { ...money(6000, 500, 2, 4000), average_ticket_cents: 2750 });
-  assert.deepEqual(res.body.series, [{ from: '2025-06-02', to: '2025-06-02', ...money(6000, 500, 2, 4000) }]);
+  // gross 2000 + 1000 + 3000 = 6000, of which 4000 by gift certificate; 900 refunded, net 5100 over 2.
+  assert.deepEqual(res.body.totals, { ...money(6000, 900, 2, 4000), average_ticket_cents: 2550 });
+  assert.deepEqual(res.body.series, [{ from: '2025-06-02', to: '2025-06-02', ...money(6000, 900, 2, 4000) }]);
 });
 
 test('the 25-hour fall-back day keeps its last hour', async () => {

@@ -12,6 +12,7 @@ import {
   eventually,
   newPaymentsShop,
   paidDeposit,
+  payIntent,
   type PaymentsWorld,
   startPaymentsApp,
 } from './payments-world.js';
@@ -170,6 +171,134 @@ test('a cancellation refund below the paid amount refunds just that (50 % minus 
   );
   assert.equal(rows[0].amount_cents, 1000);
   assert.deepEqual(await refundRows(payment.id), []);
+});
+
+/** A gift certificate of the shop, and a reader of its balance. */
+async function certificate(ofShop: TestShop, cents: number) {
+  const created = await w.api.post(
+    '/api/v2/gift-certificates',
+    { location_id: ofShop.location.id, amount_cents: cents },
+    { token: ofShop.owner.token },
+  );
+  assert.equal(created.status, 201, created.text);
+  const code: string = created.body.code;
+  const balance = async () =>
+    (
+      await w.api.get(`/api/v2/gift-certificates/${code}?location_id=${ofShop.location.id}`, {
+        token: ofShop.owner.token,
+      })
+    ).body.balance_cents as number;
+  return { code, balance };
+}
+
+const getPayment = async (id: string) =>
+  (await w.api.get(`/api/v2/payments/${id}`, { token: shop.owner.token })).body;
+
+test('cancelling a booking paid partly from a gift certificate refunds the card share and gives the certificate its share back', async () => {
+  const gift = await certificate(shop, 300);
+  const appointment = await book(w, shop, client);
+  const intent = await createIntent(w, client.token, {
+    appointment_id: appointment.id,
+    kind: 'deposit',
+    gift_certificate_code: gift.code,
+  });
+  assert.equal(intent.body.amount_cents, 700);
+  await payIntent(w, intent.body.stripe_payment_intent_id);
+  assert.equal(await gift.balance(), 0);
+
+  // A first-time client days ahead: 100 % of the 1000 paid, 700 by card and 300 from the certificate.
+  const cancel = await w.api.post(
+    `/api/v2/appointments/${appointment.id}/cancel`,
+    {},
+    { token: client.token },
+  );
+  assert.equal(cancel.status, 200, cancel.text);
+  assert.deepEqual(cancel.body.refund, { amount_cents: 1000, fee_cents: 0, percent: 100 });
+  // The certificate is credited in the cancel's own transaction; the card refund goes to Stripe.
+  assert.equal(await gift.balance(), 300);
+  const rows = await eventually(
+    () => refundRows(intent.body.id),
+    (r) => r.length === 1 && r[0].status === 'succeeded',
+  );
+  assert.equal(rows[0].amount_cents, 700);
+  assert.equal(w.stripe.refunds.get(rows[0].stripe_refund_id)!['amount'], 700);
+  const p = await getPayment(intent.body.id);
+  assert.equal(p.refunded_cents, 700);
+  assert.equal(p.gift_certificate_refunded_cents, 300);
+});
+
+test('a booking paid wholly from a gift certificate: the cancel gives it all back, and nothing goes to Stripe', async () => {
+  const gift = await certificate(shop, 5000);
+  const appointment = await book(w, shop, client);
+  const intent = await createIntent(w, client.token, {
+    appointment_id: appointment.id,
+    kind: 'deposit',
+    gift_certificate_code: gift.code,
+  });
+  assert.equal(intent.status, 201, intent.text);
+  assert.equal(intent.body.status, 'succeeded');
+  assert.equal(intent.body.amount_cents, 0);
+  assert.equal(await gift.balance(), 4000);
+  const refundsBefore = w.stripe.calls('POST', '/v1/refunds').length;
+
+  const cancel = await w.api.post(
+    `/api/v2/appointments/${appointment.id}/cancel`,
+    {},
+    { token: client.token },
+  );
+  assert.equal(cancel.status, 200, cancel.text);
+  assert.equal(cancel.body.refund.amount_cents, 1000);
+  assert.equal(await gift.balance(), 5000);
+  assert.equal((await getPayment(intent.body.id)).gift_certificate_refunded_cents, 1000);
+  assert.deepEqual(await refundRows(intent.body.id), []);
+  assert.equal(w.stripe.calls('POST', '/v1/refunds').length, refundsBefore);
+  // Cancelled twice is refused, and nothing is credited twice.
+  const again = await w.api.post(
+    `/api/v2/appointments/${appointment.id}/cancel`,
+    {},
+    { token: client.token },
+  );
+  assert.equal(again.status, 409, again.text);
+  assert.equal(await gift.balance(), 5000);
+});
+
+test('a partial cancellation refund goes back by card first, then to the certificate', async () => {
+  const ownShop = await newPaymentsShop(w.ctx);
+  const returning = await newUser(w.ctx);
+  const gift = await certificate(ownShop, 2500);
+  const { appointment, payment: deposit } = await paidDeposit(w, ownShop, returning);
+  // The rest of the $40: 2500 from the certificate, 500 by card.
+  const full = await createIntent(w, returning.token, {
+    appointment_id: appointment.id,
+    kind: 'full',
+    gift_certificate_code: gift.code,
+  });
+  assert.equal(full.body.amount_cents, 500);
+  await payIntent(w, full.body.stripe_payment_intent_id);
+  // A returning client, 36 h before: 50 % of $40 − $10 = $10, from the newest payment: its 500 by
+  // card, then 500 of its certificate share. The deposit keeps all it paid.
+  await w.ctx.db.primary.query(`UPDATE clients SET visits = 1 WHERE id = $1;`, [appointment.client_id]);
+  await w.ctx.db.primary.query(
+    `UPDATE appointments SET start_time = now() + interval '36 hours', end_time = now() + interval '36.5 hours',
+            busy_until = now() + interval '36.5 hours' WHERE id = $1`,
+    [appointment.id],
+  );
+  const cancel = await w.api.post(
+    `/api/v2/appointments/${appointment.id}/cancel`,
+    {},
+    { token: returning.token },
+  );
+  assert.deepEqual(cancel.body.refund, { amount_cents: 1000, fee_cents: 1000, percent: 50 });
+  assert.equal(await gift.balance(), 500);
+  const rows = await eventually(
+    () => refundRows(full.body.id),
+    (r) => r.length === 1 && r[0].status === 'succeeded',
+  );
+  assert.equal(rows[0].amount_cents, 500);
+  const paid = await w.api.get(`/api/v2/payments/${full.body.id}`, { token: returning.token });
+  assert.equal(paid.body.refunded_cents, 500);
+  assert.equal(paid.body.gift_certificate_refunded_cents, 500);
+  assert.deepEqual(await refundRows(deposit.id), []);
 });
 
 test('refund webhooks settle a pending refund; a failed one becomes refundable again', async () => {

@@ -61,6 +61,7 @@ export interface RevenueDay {
   /** Charged plus paid from gift certificates. */
   gross_cents: number;
   gift_certificate_cents: number;
+  /** Refunded by card and given back to gift certificates. */
   refunded_cents: number;
   payment_count: number;
 }
@@ -68,8 +69,8 @@ export interface RevenueDay {
 /**
  * Succeeded payments completed in [start, end), per local day. An index-only scan of
  * payments_completed_idx (location_id, completed_at) INCLUDE (amount_cents, gift_certificate_cents,
- * refunded_cents, barber_id) WHERE status = 'succeeded' (migration 0006): every column read is in the
- * index, the barber filter included.
+ * refunded_cents, gift_certificate_refunded_cents, barber_id) WHERE status = 'succeeded' (migration
+ * 0009): every column read is in the index, the barber filter included.
  */
 export async function findRevenueByDay(db: Queryable, span: Span): Promise<RevenueDay[]> {
   const result = await db.query<RevenueDay>({
@@ -77,7 +78,8 @@ export async function findRevenueByDay(db: Queryable, span: Span): Promise<Reven
     text: `SELECT (completed_at AT TIME ZONE $4)::date AS day,
        sum(amount_cents + gift_certificate_cents)::bigint AS gross_cents,
        sum(gift_certificate_cents)::bigint AS gift_certificate_cents,
-       sum(refunded_cents)::bigint AS refunded_cents, count(*)::int AS payment_count
+       sum(refunded_cents + gift_certificate_refunded_cents)::bigint AS refunded_cents,
+       count(*)::int AS payment_count
 FROM payments
 WHERE location_id = $1 AND status = 'succeeded' AND completed_at >= $2 AND completed_at < $3
   AND ($5::uuid IS NULL OR barber_id = $5)

@@ -61,6 +61,9 @@ export const Payment = Type.Object(
     amount_cents: Type.Integer({ description: 'Charged by card (after the gift certificate)' }),
     currency: Type.String(),
     gift_certificate_cents: Type.Integer({ description: 'Paid from a gift certificate' }),
+    gift_certificate_refunded_cents: Type.Integer({
+      description: 'Of gift_certificate_cents, what a cancellation gave back to the certificate',
+    }),
     platform_fee_cents: Type.Integer(),
     barber_share_cents: Type.Integer(),
     refunded_cents: Type.Integer(),

@@ -255,11 +255,12 @@ export class PaymentsService {
     if (to !== 'succeeded') return { refundReserved: false };
     await this.deps.appointments.confirmPaid(tx, payment.location_id, payment.appointment_id);
     const appointment = await findPayableAppointment(tx, payment.appointment_id);
-    if (appointment?.status === 'cancelled' && payment.amount_cents > 0) {
+    const paidCents = payment.amount_cents + payment.gift_certificate_cents;
+    if (appointment?.status === 'cancelled' && paidCents > 0) {
       await this.deps.refunds.reserve(tx, {
         locationId: payment.location_id,
         appointmentId: payment.appointment_id,
-        amountCents: payment.amount_cents,
+        amountCents: paidCents,
         reason: 'paid after the appointment was cancelled',
       });
       return { refundReserved: true }; // the caller kicks the sender after its commit

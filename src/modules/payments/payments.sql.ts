@@ -4,8 +4,8 @@ import type { Queryable } from '../../platform/db/pool.js';
 import type { PaymentStatus } from './commission.js';
 
 export const PAYMENT_COLUMNS = `id, location_id, appointment_id, barber_id, client_id, kind, status, amount_cents,
-  currency, gift_certificate_id, gift_certificate_cents, platform_fee_cents, barber_share_cents,
-  refunded_cents, stripe_payment_intent_id, payout_id, completed_at, created_at, updated_at`;
+  currency, gift_certificate_id, gift_certificate_cents, gift_certificate_refunded_cents, platform_fee_cents,
+  barber_share_cents, refunded_cents, stripe_payment_intent_id, payout_id, completed_at, created_at, updated_at`;
 const P_COLUMNS = PAYMENT_COLUMNS.replace(/(\w+)/g, 'p.$1');
 
 export interface PaymentRow {
@@ -20,6 +20,8 @@ export interface PaymentRow {
   currency: string;
   gift_certificate_id: string | null;
   gift_certificate_cents: number;
+  /** What of gift_certificate_cents went back to the certificate (a cancellation refund). */
+  gift_certificate_refunded_cents: number;
   platform_fee_cents: number;
   barber_share_cents: number;
   refunded_cents: number;
@@ -107,8 +109,8 @@ export async function findPaidSoFar(
   const result = await tx.query<{ paid_cents: number; open_cents: number; deposit_paid: boolean }>({
     name: 'payments_paid_so_far',
     text: `
-SELECT COALESCE(sum(amount_cents + gift_certificate_cents - refunded_cents) FILTER (WHERE status = 'succeeded'), 0)::int
-         AS paid_cents,
+SELECT COALESCE(sum(amount_cents + gift_certificate_cents - refunded_cents - gift_certificate_refunded_cents)
+                  FILTER (WHERE status = 'succeeded'), 0)::int AS paid_cents,
        COALESCE(sum(amount_cents + gift_certificate_cents)
                   FILTER (WHERE status IN ('requires_payment', 'processing', 'failed')), 0)::int AS open_cents,
        COALESCE(bool_or(kind = 'deposit' AND status = 'succeeded'), false) AS deposit_paid
@@ -292,6 +294,21 @@ export async function addRefunded(
   return result.rows[0]!;
 }
 
+/** Records that `cents` of the payment's certificate share went back to the certificate (CHECKed ≤ the share). */
+export async function addCertificateRefunded(
+  tx: Queryable,
+  locationId: string,
+  id: string,
+  cents: number,
+): Promise<void> {
+  await tx.query({
+    name: 'payments_add_certificate_refunded',
+    text: `UPDATE payments SET gift_certificate_refunded_cents = gift_certificate_refunded_cents + $3, updated_at = now()
+            WHERE location_id = $1 AND id = $2`,
+    values: [locationId, id, cents],
+  });
+}
+
 /** Stripe says this much of the intent is refunded in all (refunds made outside this API included). */
 export async function raiseRefundedTo(tx: Queryable, intentId: string, cents: number): Promise<void> {
   await tx.query({
@@ -302,7 +319,10 @@ export async function raiseRefundedTo(tx: Queryable, intentId: string, cents: nu
   });
 }
 
-/** The appointment's succeeded payments with something left to refund, newest first (payments_appointment_idx). */
+/**
+ * The appointment's succeeded payments with something left to refund, by card or to a gift certificate,
+ * newest first (payments_appointment_idx).
+ */
 export async function lockRefundablePayments(
   tx: Queryable,
   locationId: string,
@@ -311,7 +331,8 @@ export async function lockRefundablePayments(
   const result = await tx.query<PaymentRow>({
     name: 'payments_lock_refundable',
     text: `SELECT ${PAYMENT_COLUMNS} FROM payments
-            WHERE location_id = $1 AND appointment_id = $2 AND status = 'succeeded' AND refunded_cents < amount_cents
+            WHERE location_id = $1 AND appointment_id = $2 AND status = 'succeeded'
+              AND (refunded_cents < amount_cents OR gift_certificate_refunded_cents < gift_certificate_cents)
             ORDER BY created_at DESC, id DESC FOR UPDATE`,
     values: [locationId, appointmentId],
   });

@@ -21,6 +21,7 @@ export function paymentView(row: PaymentRow): Payment {
     amount_cents: row.amount_cents,
     currency: row.currency,
     gift_certificate_cents: row.gift_certificate_cents,
+    gift_certificate_refunded_cents: row.gift_certificate_refunded_cents,
     platform_fee_cents: row.platform_fee_cents,
     barber_share_cents: row.barber_share_cents,
     refunded_cents: row.refunded_cents,

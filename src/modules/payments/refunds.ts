@@ -11,11 +11,21 @@ import { withTransaction } from '../../platform/db/transaction.js';
 import type { RecurringJob } from '../../platform/jobs/job-queue.js';
 import { KickedWork } from '../../platform/jobs/kicked-work.js';
 import { PaymentProviderRejected } from './payments.errors.js';
-import { addRefunded, lockAppointmentPayments, lockRefundablePayments } from './payments.sql.js';
+import { adjustGiftBalance } from './gift-certificates.sql.js';
+import {
+  addCertificateRefunded,
+  addRefunded,
+  lockAppointmentPayments,
+  lockRefundablePayments,
+  type PaymentRow,
+} from './payments.sql.js';
 import { claimUnsentRefund, insertRefund, markRefundSent } from './refunds.sql.js';
 import type { PaymentGateway } from './stripe-gateway.js';
 
 const BATCH = 100;
+
+const cardLeft = (p: PaymentRow) => p.amount_cents - p.refunded_cents;
+const certificateLeft = (p: PaymentRow) => p.gift_certificate_cents - p.gift_certificate_refunded_cents;
 
 export class RefundSender {
   private readonly sender = new KickedWork(
@@ -31,18 +41,21 @@ export class RefundSender {
 
   /**
    * In the caller's transaction: takes the appointment's payments lock (the one intents and webhooks
-   * take) and returns what was paid by card and not refunded, the base of the cancellation refund.
+   * take) and returns what was paid, by card and from gift certificates, and not refunded: the base of
+   * the cancellation refund.
    */
   async lockPaid(tx: Queryable, locationId: string, appointmentId: string): Promise<number> {
     await lockAppointmentPayments(tx, appointmentId);
     const payments = await lockRefundablePayments(tx, locationId, appointmentId);
-    return payments.reduce((sum, p) => sum + p.amount_cents - p.refunded_cents, 0);
+    return payments.reduce((sum, p) => sum + cardLeft(p) + certificateLeft(p), 0);
   }
 
   /**
-   * In the caller's transaction: `amountCents` of the appointment's succeeded payments (newest first)
-   * becomes pending refunds, and counts as refunded at once so nothing refunds it twice. Capped at
-   * what remains. Returns the amount reserved.
+   * In the caller's transaction: `amountCents` of the appointment's succeeded payments goes back, newest
+   * payment first, and within a payment its card share before its certificate share: card money goes
+   * back as money. The card share becomes a pending refund for Stripe and counts as refunded at once, so
+   * nothing refunds it twice; the certificate share is credited to the certificate here and now. Capped
+   * at what remains. Returns the amount reserved.
    */
   async reserve(
     tx: Queryable,
@@ -50,20 +63,27 @@ export class RefundSender {
   ): Promise<number> {
     let left = r.amountCents;
     for (const payment of await lockRefundablePayments(tx, r.locationId, r.appointmentId)) {
-      if (left <= 0) break;
-      const take = Math.min(left, payment.amount_cents - payment.refunded_cents);
-      await insertRefund(tx, {
-        id: newRowId(),
-        locationId: r.locationId,
-        paymentId: payment.id,
-        amountCents: take,
-        reason: r.reason,
-        status: 'pending',
-        stripeRefundId: null,
-        byUserId: null,
-      });
-      await addRefunded(tx, r.locationId, payment.id, take);
-      left -= take;
+      const byCard = Math.min(left, cardLeft(payment));
+      if (byCard > 0) {
+        await insertRefund(tx, {
+          id: newRowId(),
+          locationId: r.locationId,
+          paymentId: payment.id,
+          amountCents: byCard,
+          reason: r.reason,
+          status: 'pending',
+          stripeRefundId: null,
+          byUserId: null,
+        });
+        await addRefunded(tx, r.locationId, payment.id, byCard);
+        left -= byCard;
+      }
+      const toCertificate = Math.min(left, certificateLeft(payment));
+      if (toCertificate > 0 && payment.gift_certificate_id) {
+        await adjustGiftBalance(tx, r.locationId, payment.gift_certificate_id, toCertificate);
+        await addCertificateRefunded(tx, r.locationId, payment.id, toCertificate);
+        left -= toCertificate;
+      }
     }
     return r.amountCents - left;
   }
