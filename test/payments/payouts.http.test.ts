@@ -1,5 +1,6 @@
 // Payouts over HTTP against the local Stripe stand-in: the unpaid barber shares of a period net of refunds, the
-// $10 minimum, an active Connect account, and a period that can never be paid twice.
+// $10 minimum, an active Connect account, a period that can never be paid twice, and the share of a
+// refund made after the payout taken back from the next one.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Temporal } from 'temporal-polyfill';
@@ -170,4 +171,57 @@ test('concurrent runs of one period pay once', async () => {
   assert.deepEqual(rows, [{ amount_cents: 1400 }]);
   const transfers = [...w.stripe.transfers.values()].filter((t) => t['destination'] === 'acct_race');
   assert.equal(transfers.length, 1);
+});
+
+test('a refund after the payout is taken back from the barber’s next payout, once; a refund that fails gives it back', async () => {
+  const shop = await newPaymentsShop(w.ctx);
+  await connect(shop, 'acct_clawback');
+  const client = await newUser(w.ctx);
+  const deposits = () => Promise.all([1, 2, 3].map(() => paidDeposit(w, shop, client)));
+  const first = await deposits();
+  const paid = await run(shop);
+  assert.equal(paid.body.payouts[0].amount_cents, 2100);
+  assert.equal(paid.body.payouts[0].clawback_cents, 0);
+
+  // Refunded in full after its $7 share went to the barber; Stripe has not settled the refund yet.
+  w.stripe.refundStatus = 'pending';
+  let refund;
+  try {
+    refund = await w.api.post(
+      `/api/v2/payments/${first[0]!.payment.id}/refund`,
+      { reason: 'unhappy' },
+      { token: shop.owner.token },
+    );
+  } finally {
+    w.stripe.refundStatus = 'succeeded';
+  }
+  assert.equal(refund.status, 201, refund.text);
+
+  // One new $10 deposit: its $7 less the $7 taken back leaves nothing to pay; the debt waits.
+  await paidDeposit(w, shop, client);
+  assert.deepEqual((await run(shop)).body, { payouts: [], skipped: [] });
+  await deposits();
+  const next = await run(shop);
+  assert.equal(next.status, 201, next.text);
+  const payout = next.body.payouts[0];
+  assert.equal(payout.payments, 4);
+  assert.equal(payout.clawback_cents, 700);
+  assert.equal(payout.amount_cents, 4 * 700 - 700);
+  assert.equal(w.stripe.transfers.get(payout.stripe_transfer_id)!['amount'], 2100);
+  const clawbacks = await w.ctx.db.primary.query(
+    'SELECT payment_id, amount_cents, refunded_from, refunded_to FROM payout_clawbacks WHERE payout_id = $1',
+    [payout.id],
+  );
+  assert.deepEqual(clawbacks.rows, [
+    { payment_id: first[0]!.payment.id, amount_cents: 700, refunded_from: 0, refunded_to: 1000 },
+  ]);
+  assert.deepEqual((await run(shop)).body, { payouts: [], skipped: [] });
+
+  // The refund fails at Stripe: the client keeps having paid, and the share is the barber's again.
+  const failed = { ...w.stripe.refunds.get(refund.body.refund.stripe_refund_id)!, status: 'failed' };
+  assert.equal((await deliver(w, w.stripe.signedEvent('refund.failed', failed))).status, 200);
+  await paidDeposit(w, shop, client);
+  const back = await run(shop);
+  assert.equal(back.body.payouts[0].clawback_cents, -700);
+  assert.equal(back.body.payouts[0].amount_cents, 700 + 700);
 });

@@ -24,7 +24,7 @@ export function applyGiftCertificate(dueCents: number, balanceCents: number) {
 /**
  * The barber's share of what the client kept paid: a refund takes from the barber and the platform
  * in proportion (share × (amount − refunded) / amount, rounded half up). A payment refunded after it
- * was paid out is not clawed back (see docs).
+ * was paid out gives the difference back from the barber's next payout (payouts.service.ts).
  */
 export function netBarberShare(p: {
   amount_cents: number;

@@ -188,6 +188,10 @@ export const Payout = Type.Object(
     currency: Type.String(),
     status: Type.Union([Type.Literal('pending'), Type.Literal('paid'), Type.Literal('failed')]),
     stripe_transfer_id: NullableString,
+    clawback_cents: Type.Integer({
+      description:
+        'Barber shares of payments refunded after an earlier payout, already taken off amount_cents',
+    }),
     payments: Type.Optional(Type.Integer({ description: 'How many payments it pays out' })),
     created_at: Instant,
   },

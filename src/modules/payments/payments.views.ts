@@ -71,6 +71,7 @@ export function payoutView(row: PayoutRow & { payments?: number }): Static<typeo
     currency: row.currency,
     status: row.status,
     stripe_transfer_id: row.stripe_transfer_id,
+    clawback_cents: row.clawback_cents,
     ...(row.payments === undefined ? {} : { payments: row.payments }),
     created_at: row.created_at.toISOString(),
   };

@@ -1,5 +1,6 @@
 // Payouts through Stripe Connect (DESIGN §3): per barber, the unpaid barber shares of a period (net of
-// refunds), at least $10, to an active Connect account. Creating the payout, the Stripe transfer and
+// refunds, less the shares of payments refunded after an earlier payout), at least $10, to an active
+// Connect account. Creating the payout, the Stripe transfer and
 // marking the payments paid out are one transaction per barber, under a per-barber lock, so a period
 // can never be paid twice. The payout id (the transfer's idempotency key) is derived from what it pays:
 // a retry after a lost commit asks Stripe for the same transfer again and cannot pay twice either.
@@ -15,16 +16,20 @@ import { netBarberShare, PAYOUT_MINIMUM_CENTS } from './commission.js';
 import { ConnectAccountRequired, PayoutBelowMinimum } from './payments.errors.js';
 import type { PayoutListQuery, PayoutRunBody } from './payments.schemas.js';
 import {
+  type Clawback,
   findBarber,
   findBarbersOf,
   insertPayout,
   listPayouts,
   lockBarberPayouts,
+  lockRefundedSincePayout,
   lockUnpaidShares,
   markPaidOut,
   type PayoutBarber,
   type PayoutRow,
+  type RefundedSincePayout,
   setStripeAccount,
+  settleClawbacks,
 } from './payouts.sql.js';
 import type { PaymentGateway } from './stripe-gateway.js';
 
@@ -34,12 +39,36 @@ export interface Skipped {
   reason: 'below-minimum' | 'connect-account-required';
 }
 
-/** A UUID-shaped digest of what a payout pays: the same payments give the same id. */
-function payoutIdOf(locationId: string, barberId: string, paymentIds: string[]): string {
+/**
+ * A UUID-shaped digest of what a payout pays: the same payments (and the same clawbacks, each with
+ * the refunds it settles) give the same id.
+ */
+function payoutIdOf(
+  locationId: string,
+  barberId: string,
+  paymentIds: string[],
+  clawbacks: readonly Clawback[],
+): string {
+  const settled = clawbacks.map((c) => `${c.paymentId}:${c.refundedTo}`);
   const hex = createHash('sha256')
-    .update([locationId, barberId, ...[...paymentIds].sort()].join('|'))
+    .update([locationId, barberId, ...[...paymentIds].sort(), ...settled.sort()].join('|'))
     .digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * What each payment refunded after its share was paid out takes back: its net share when last settled
+ * minus its net share now. Negative when a refund failed after all and the share is the barber's again.
+ */
+function clawbacksOf(payments: readonly RefundedSincePayout[]): Clawback[] {
+  return payments
+    .map((p) => ({
+      paymentId: p.id,
+      amountCents: netBarberShare({ ...p, refunded_cents: p.paid_out_refunded_cents }) - netBarberShare(p),
+      refundedFrom: p.paid_out_refunded_cents,
+      refundedTo: p.refunded_cents,
+    }))
+    .filter((c) => c.amountCents !== 0);
 }
 
 function isRealDate(date: string): boolean {
@@ -100,7 +129,10 @@ export class PayoutsService {
     return withTransaction(this.db.primary, async (tx) => {
       await lockBarberPayouts(tx, barber.id);
       const shares = await lockUnpaidShares(tx, barber.location_id, barber.id, periodStart, periodEnd);
-      const amount = shares.reduce((sum, p) => sum + netBarberShare(p), 0);
+      const refundedSince = await lockRefundedSincePayout(tx, barber.location_id, barber.id);
+      const clawbacks = clawbacksOf(refundedSince);
+      const clawback = clawbacks.reduce((sum, c) => sum + c.amountCents, 0);
+      const amount = shares.reduce((sum, p) => sum + netBarberShare(p), 0) - clawback;
       const skip = (reason: Skipped['reason']) => ({
         skipped: { barber_id: barber.id, amount_cents: amount, reason },
       });
@@ -108,8 +140,8 @@ export class PayoutsService {
       if (!barber.stripe_account_id || !barber.stripe_payouts_enabled)
         return skip('connect-account-required');
       const ids = shares.map((p) => p.id);
-      const id = payoutIdOf(barber.location_id, barber.id, ids);
-      const currency = shares[0]!.currency;
+      const id = payoutIdOf(barber.location_id, barber.id, ids, clawbacks);
+      const currency = (shares[0] ?? refundedSince[0])!.currency;
       await insertPayout(tx, {
         id,
         locationId: barber.location_id,
@@ -117,6 +149,7 @@ export class PayoutsService {
         periodStart,
         periodEnd,
         amountCents: amount,
+        clawbackCents: clawback,
         currency,
       });
       const transfer = await this.gateway.createTransfer({
@@ -128,6 +161,7 @@ export class PayoutsService {
       });
       const payout = await markPaidOut(tx, barber.location_id, id, transfer.id, ids);
       if (!payout) throw new Error(`payout ${id}: its payments changed under the lock`);
+      await settleClawbacks(tx, barber.location_id, id, clawbacks);
       return { payout: { ...payout, payments: ids.length } };
     });
   }

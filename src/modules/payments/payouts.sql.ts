@@ -13,11 +13,13 @@ export interface PayoutRow {
   currency: string;
   status: 'pending' | 'paid' | 'failed';
   stripe_transfer_id: string | null;
+  /** Barber shares of payments refunded after an earlier payout, taken back from this one. */
+  clawback_cents: number;
   created_at: Date;
 }
 
 const COLUMNS = `id, location_id, barber_id, period_start, period_end, amount_cents, currency, status,
-  stripe_transfer_id, created_at`;
+  stripe_transfer_id, clawback_cents, created_at`;
 
 export interface PayoutBarber {
   id: string;
@@ -118,6 +120,75 @@ SELECT p.id, p.amount_cents, p.barber_share_cents, p.refunded_cents, p.currency
   return result.rows;
 }
 
+export interface RefundedSincePayout {
+  id: string;
+  amount_cents: number;
+  barber_share_cents: number;
+  refunded_cents: number;
+  /** refunded_cents when the payment's share was last settled by a payout. */
+  paid_out_refunded_cents: number;
+  currency: string;
+}
+
+/**
+ * The barber's paid-out payments whose refunds changed since their share was last settled, locked.
+ * Served by payments_refunded_after_payout_idx (a handful of rows at most).
+ */
+export async function lockRefundedSincePayout(
+  tx: Queryable,
+  locationId: string,
+  barberId: string,
+): Promise<RefundedSincePayout[]> {
+  const result = await tx.query<RefundedSincePayout>({
+    name: 'payouts_lock_refunded_since',
+    text: `
+SELECT id, amount_cents, barber_share_cents, refunded_cents, paid_out_refunded_cents, currency
+  FROM payments
+ WHERE location_id = $1 AND barber_id = $2 AND payout_id IS NOT NULL AND refunded_cents <> paid_out_refunded_cents
+ ORDER BY id
+   FOR UPDATE`,
+    values: [locationId, barberId],
+  });
+  return result.rows;
+}
+
+export interface Clawback {
+  paymentId: string;
+  amountCents: number;
+  refundedFrom: number;
+  refundedTo: number;
+}
+
+/** Records the payout's clawbacks and marks their payments settled at their refunds of now. */
+export async function settleClawbacks(
+  tx: Queryable,
+  locationId: string,
+  payoutId: string,
+  clawbacks: readonly Clawback[],
+): Promise<void> {
+  if (clawbacks.length === 0) return;
+  await tx.query({
+    name: 'payouts_settle_clawbacks',
+    text: `
+WITH settled AS (
+  UPDATE payments p SET paid_out_refunded_cents = c.refunded_to, updated_at = now()
+    FROM unnest($3::uuid[], $5::int[]) AS c (payment_id, refunded_to)
+   WHERE p.location_id = $1 AND p.id = c.payment_id
+)
+INSERT INTO payout_clawbacks (location_id, payout_id, payment_id, amount_cents, refunded_from, refunded_to)
+SELECT $1, $2, c.payment_id, c.amount_cents, c.refunded_from, c.refunded_to
+  FROM unnest($3::uuid[], $4::int[], $6::int[], $5::int[]) AS c (payment_id, amount_cents, refunded_from, refunded_to)`,
+    values: [
+      locationId,
+      payoutId,
+      clawbacks.map((c) => c.paymentId),
+      clawbacks.map((c) => c.amountCents),
+      clawbacks.map((c) => c.refundedTo),
+      clawbacks.map((c) => c.refundedFrom),
+    ],
+  });
+}
+
 export async function insertPayout(
   tx: Queryable,
   p: {
@@ -127,14 +198,25 @@ export async function insertPayout(
     periodStart: string;
     periodEnd: string;
     amountCents: number;
+    clawbackCents: number;
     currency: string;
   },
 ): Promise<PayoutRow> {
   const result = await tx.query<PayoutRow>({
     name: 'payouts_insert',
-    text: `INSERT INTO payouts (id, location_id, barber_id, period_start, period_end, amount_cents, currency, status)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending') RETURNING ${COLUMNS}`,
-    values: [p.id, p.locationId, p.barberId, p.periodStart, p.periodEnd, p.amountCents, p.currency],
+    text: `INSERT INTO payouts (id, location_id, barber_id, period_start, period_end, amount_cents, clawback_cents,
+                                currency, status)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending') RETURNING ${COLUMNS}`,
+    values: [
+      p.id,
+      p.locationId,
+      p.barberId,
+      p.periodStart,
+      p.periodEnd,
+      p.amountCents,
+      p.clawbackCents,
+      p.currency,
+    ],
   });
   return result.rows[0]!;
 }
@@ -151,7 +233,7 @@ export async function markPaidOut(
     name: 'payouts_mark_paid',
     text: `
 WITH marked AS (
-  UPDATE payments SET payout_id = $2, updated_at = now()
+  UPDATE payments SET payout_id = $2, paid_out_refunded_cents = refunded_cents, updated_at = now()
    WHERE location_id = $1 AND id = ANY($4::uuid[]) AND payout_id IS NULL
   RETURNING 1
 )
