@@ -1,8 +1,7 @@
 // Payouts through Stripe Connect (DESIGN §3): per barber, the unpaid barber shares of a period (net of
 // refunds, less the shares of payments refunded after an earlier payout), at least $10, to an active
-// Connect account. Creating the payout, the Stripe transfer and
-// marking the payments paid out are one transaction per barber, under a per-barber lock, so a period
-// can never be paid twice. The payout id (the transfer's idempotency key) is derived from what it pays:
+// Connect account. Creating the payout, the Stripe transfer and marking the payments paid out are one
+// transaction per barber, under a per-barber lock, so a period can never be paid twice. The payout id (the transfer's idempotency key) is derived from what it pays:
 // a retry after a lost commit asks Stripe for the same transfer again and cannot pay twice either.
 import { createHash } from 'node:crypto';
 import type { Database } from '../../platform/db/pool.js';
@@ -58,17 +57,16 @@ function payoutIdOf(
 
 /**
  * What each payment refunded after its share was paid out takes back: its net share when last settled
- * minus its net share now. Negative when a refund failed after all and the share is the barber's again.
+ * minus its net share now. Negative when a refund failed after all and the share is the barber's again;
+ * zero when a refund of a few cents does not move the rounded share (settled all the same).
  */
 function clawbacksOf(payments: readonly RefundedSincePayout[]): Clawback[] {
-  return payments
-    .map((p) => ({
-      paymentId: p.id,
-      amountCents: netBarberShare({ ...p, refunded_cents: p.paid_out_refunded_cents }) - netBarberShare(p),
-      refundedFrom: p.paid_out_refunded_cents,
-      refundedTo: p.refunded_cents,
-    }))
-    .filter((c) => c.amountCents !== 0);
+  return payments.map((p) => ({
+    paymentId: p.id,
+    amountCents: netBarberShare({ ...p, refunded_cents: p.paid_out_refunded_cents }) - netBarberShare(p),
+    refundedFrom: p.paid_out_refunded_cents,
+    refundedTo: p.refunded_cents,
+  }));
 }
 
 function isRealDate(date: string): boolean {

@@ -159,7 +159,7 @@ export interface Clawback {
   refundedTo: number;
 }
 
-/** Records the payout's clawbacks and marks their payments settled at their refunds of now. */
+/** Marks the payments settled at their refunds of now, and records the payout's non-zero clawbacks. */
 export async function settleClawbacks(
   tx: Queryable,
   locationId: string,
@@ -177,7 +177,8 @@ WITH settled AS (
 )
 INSERT INTO payout_clawbacks (location_id, payout_id, payment_id, amount_cents, refunded_from, refunded_to)
 SELECT $1, $2, c.payment_id, c.amount_cents, c.refunded_from, c.refunded_to
-  FROM unnest($3::uuid[], $4::int[], $6::int[], $5::int[]) AS c (payment_id, amount_cents, refunded_from, refunded_to)`,
+  FROM unnest($3::uuid[], $4::int[], $6::int[], $5::int[]) AS c (payment_id, amount_cents, refunded_from, refunded_to)
+ WHERE c.amount_cents <> 0`,
     values: [
       locationId,
       payoutId,
