@@ -298,7 +298,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const jobs = new JobQueue(db.primary, app.log);
     const sweeper = new BookingSweeper({ db, access: locationAccess, scheduling }, booking);
     api.addHook('onReady', () =>
-      jobs.start([sweeper.job(), refunds.job(), openIntents.job(), notifier.job()]),
+      jobs.start([sweeper.job(), refunds.job(), openIntents.job(), notifier.job()], {
+        work: config.jobWorkers,
+      }),
     );
     api.addHook('onClose', () => notifier.stop());
     api.addHook('onClose', () => refunds.idle());

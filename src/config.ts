@@ -33,6 +33,11 @@ export interface Config {
     readonly apiBase: string | undefined;
   };
   readonly seedDemo: boolean;
+  /**
+   * Whether this process takes background jobs from the durable queue (`JOB_WORKERS=on`, the default).
+   * `off`: a web-only process; the schedules are still declared, and other processes run the jobs.
+   */
+  readonly jobWorkers: boolean;
   /** Which appointment reminders are sent (`REMINDERS=24h,2h`, the default; `off` for none). */
   readonly reminders: readonly ('reminder_24h' | 'reminder_2h')[];
   /** Event-loop delay beyond which the process answers 503 rather than queue without bound. */
@@ -175,6 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
       apiBase: url(env, 'STRIPE_API_BASE', ['http:', 'https:']),
     },
     seedDemo: oneOf(env, 'SEED_DEMO', ['auto', 'off'] as const, 'auto') === 'auto',
+    jobWorkers: oneOf(env, 'JOB_WORKERS', ['on', 'off'] as const, 'on') === 'on',
     reminders: reminders(env, 'REMINDERS'),
     maxEventLoopDelayMs: integer(env, 'MAX_EVENT_LOOP_DELAY_MS', 1000, 0, 60_000),
     workerHeapMiB: integer(env, 'WORKER_HEAP_MIB', 512, 0, 65_536),

@@ -24,6 +24,7 @@ const badValues: [string, Record<string, string>, RegExp][] = [
   ['a port that is not a number', { PORT: 'eighty' }, /PORT must be an integer/],
   ['zero workers', { WORKERS: '0' }, /WORKERS must be an integer from 1/],
   ['an unknown RATE_LIMIT', { RATE_LIMIT: 'maybe' }, /RATE_LIMIT must be one of on, off/],
+  ['an unknown JOB_WORKERS', { JOB_WORKERS: 'no' }, /JOB_WORKERS must be one of on, off/],
   [
     'a DATABASE_URL that is not postgres',
     { DATABASE_URL: 'mysql://x@y/z' },

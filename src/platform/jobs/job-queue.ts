@@ -32,8 +32,11 @@ export class JobQueue {
     this.boss.on('error', (error) => this.log.warn({ err: error }, 'job queue error'));
   }
 
-  /** Starts the queue and registers each job's schedule and worker; idempotent across processes. */
-  async start(jobs: readonly RecurringJob[]): Promise<void> {
+  /**
+   * Starts the queue and registers each job's schedule and, with `work` (the default), its worker;
+   * idempotent across processes. A process that does not work still declares the schedules.
+   */
+  async start(jobs: readonly RecurringJob[], { work = true } = {}): Promise<void> {
     await this.declareOneProcessAtATime(async () => {
       await this.boss.start();
       this.started = true;
@@ -42,6 +45,7 @@ export class JobQueue {
         await this.boss.schedule(job.name, job.cron);
       }
     });
+    if (!work) return;
     for (const job of jobs) {
       await this.boss.work(job.name, async () => {
         try {
