@@ -32,6 +32,7 @@ import { ClientsService } from './modules/booking/clients.service.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { monitoringRoutes } from './modules/monitoring/monitoring.routes.js';
 import { CapturingEmailSender, type EmailSender } from './modules/notifications/email.js';
+import { SmtpEmailSender } from './modules/notifications/smtp-email.js';
 import { Notifier } from './modules/notifications/notifier.js';
 import { CapturingSmsSender, type SmsSender } from './modules/notifications/sms.js';
 import { GiftCertificateService } from './modules/payments/gift-certificates.service.js';
@@ -161,9 +162,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   caches.start();
   app.addHook('onClose', async () => caches.stop());
   const mfa = new MfaService(db, users, new MfaSecretBox(config.secrets.refreshToken));
-  const email = deps.email ?? new CapturingEmailSender(app.log);
-  if (!deps.email && config.env === 'production') {
-    app.log.warn('no e-mail provider configured: reset and verification e-mails are captured, not delivered');
+  const email = deps.email ?? emailSenderOf(config, app);
+  if (email instanceof CapturingEmailSender && config.env === 'production') {
+    app.log.warn('no SMTP_URL: reset, verification and booking e-mails are captured, not delivered');
   }
   app.decorate('emailSender', email);
   const notifier = new Notifier({
@@ -309,4 +310,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   return app;
+}
+
+/** The SMTP relay when SMTP_URL is set (closed with the app), else the in-memory capture. */
+function emailSenderOf(config: Config, app: FastifyInstance): EmailSender {
+  if (!config.smtpUrl) return new CapturingEmailSender(app.log);
+  const smtp = new SmtpEmailSender(config.smtpUrl, config.emailFrom);
+  app.addHook('onClose', async () => smtp.close());
+  return smtp;
 }

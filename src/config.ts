@@ -32,6 +32,10 @@ export interface Config {
     /** A Stripe-compatible server (tests, demo) instead of api.stripe.com. */
     readonly apiBase: string | undefined;
   };
+  /** An SMTP relay for e-mail (`smtp://user:password@host:587`); unset, e-mails are captured, not sent. */
+  readonly smtpUrl: string | undefined;
+  /** The From of every e-mail. */
+  readonly emailFrom: string;
   readonly seedDemo: boolean;
   /**
    * Whether this process takes background jobs from the durable queue (`JOB_WORKERS=on`, the default).
@@ -179,6 +183,8 @@ export function loadConfig(env: Env = process.env): Config {
       webhookSecret: env['STRIPE_WEBHOOK_SECRET'] || undefined,
       apiBase: url(env, 'STRIPE_API_BASE', ['http:', 'https:']),
     },
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    emailFrom: env['EMAIL_FROM'] || 'BookedBarber <no-reply@bookedbarber.app>',
     seedDemo: oneOf(env, 'SEED_DEMO', ['auto', 'off'] as const, 'auto') === 'auto',
     jobWorkers: oneOf(env, 'JOB_WORKERS', ['on', 'off'] as const, 'on') === 'on',
     reminders: reminders(env, 'REMINDERS'),
