@@ -92,10 +92,12 @@ export function workersMarkdown(
     '| scenario | req/s W=1 | req/s W=2 | W=2 / W=1 | p99 W=1 | p99 W=2 |',
     '| --- | --- | --- | --- | --- | --- |',
   ];
+  // The comparison pass covers the fast scenarios and booking; the main pass, everything.
   for (const row of one) {
     const other = two.find((r) => r.scenario === row.scenario);
+    if (!other) continue;
     lines.push(
-      `| ${row.scenario} | ${row.rps?.toFixed(0) ?? '—'} | ${other?.rps?.toFixed(0) ?? '—'} | ${times(other?.rps, row.rps)} | ${ms(row.p99)} | ${ms(other?.p99)} |`,
+      `| ${row.scenario} | ${row.rps?.toFixed(0) ?? '—'} | ${other.rps?.toFixed(0) ?? '—'} | ${times(other.rps, row.rps)} | ${ms(row.p99)} | ${ms(other.p99)} |`,
     );
   }
   return lines.join('\n');

@@ -112,7 +112,11 @@ export async function startService(entry: string, options: ServerOptions): Promi
     ...(process.env['WORKER_HEAP_MIB'] ? { WORKER_HEAP_MIB: process.env['WORKER_HEAP_MIB'] } : {}),
     ...options.env,
   };
-  const server = await startProcess([...(options.nodeFlags ?? []), entry], env, port);
+  // One process runs the app itself, outside the cluster that gives each worker WORKER_HEAP_MIB: it gets
+  // the same limit as a flag, as README advises for production.
+  const heapMiB = process.env['WORKER_HEAP_MIB'] ?? '512';
+  const heapFlags = options.workers === 1 && heapMiB !== '0' ? [`--max-old-space-size=${heapMiB}`] : [];
+  const server = await startProcess([...heapFlags, ...(options.nodeFlags ?? []), entry], env, port);
   return {
     ...server,
     async stop() {
