@@ -22,8 +22,8 @@ before(async () => {
 });
 after(() => w.close());
 
-const today = () => Temporal.Now.plainDateISO('America/New_York').toString();
-const yesterday = () => Temporal.Now.plainDateISO('America/New_York').subtract({ days: 1 }).toString();
+/** A local date of the shops (New York), `days` back from today. */
+const daysAgo = (days: number) => Temporal.Now.plainDateISO('America/New_York').subtract({ days }).toString();
 
 async function connect(shop: TestShop, account: string, enabled = true) {
   const barberId = shop.barbers[0]!.id;
@@ -46,7 +46,8 @@ async function connect(shop: TestShop, account: string, enabled = true) {
 const run = (shop: TestShop, extra: Record<string, unknown> = {}) =>
   w.api.post(
     '/api/v2/payouts/run',
-    { location_id: shop.location.id, period_start: today(), period_end: today(), ...extra },
+    // Yesterday too: a payment completed just before local midnight is in the period after it.
+    { location_id: shop.location.id, period_start: daysAgo(1), period_end: daysAgo(0), ...extra },
     { token: shop.owner.token },
   );
 
@@ -68,7 +69,7 @@ test('a payout sums the barber’s unpaid shares of the period net of refunds, t
   assert.equal(refund.status, 201, refund.text);
 
   // Outside the period: nothing.
-  const early = await run(shop, { period_start: yesterday(), period_end: yesterday() });
+  const early = await run(shop, { period_start: daysAgo(3), period_end: daysAgo(2) });
   assert.equal(early.status, 201, early.text);
   assert.deepEqual(early.body, { payouts: [], skipped: [] });
 
@@ -81,7 +82,7 @@ test('a payout sums the barber’s unpaid shares of the period net of refunds, t
   assert.equal(payout.amount_cents, 700 + 700 + 420);
   assert.equal(payout.payments, 3);
   assert.equal(payout.status, 'paid');
-  assert.equal(payout.period_start, today());
+  assert.equal(payout.period_start, daysAgo(1));
   const transfer = w.stripe.transfers.get(payout.stripe_transfer_id)!;
   assert.equal(transfer['amount'], 1820);
   assert.equal(transfer['destination'], 'acct_sums');
