@@ -35,6 +35,7 @@ import { CapturingEmailSender, type EmailSender } from './modules/notifications/
 import { Notifier } from './modules/notifications/notifier.js';
 import { CapturingSmsSender, type SmsSender } from './modules/notifications/sms.js';
 import { SmtpEmailSender } from './modules/notifications/smtp-email.js';
+import { TwilioSmsSender } from './modules/notifications/twilio-sms.js';
 import { GiftCertificateService } from './modules/payments/gift-certificates.service.js';
 import { OpenIntentCanceller } from './modules/payments/open-intents.js';
 import { paymentsRoutes } from './modules/payments/payments.routes.js';
@@ -167,10 +168,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.log.warn('no SMTP_URL: reset, verification and booking e-mails are captured, not delivered');
   }
   app.decorate('emailSender', email);
+  const sms =
+    deps.sms ?? (config.twilio ? new TwilioSmsSender(config.twilio) : new CapturingSmsSender(app.log));
+  if (sms instanceof CapturingSmsSender && config.env === 'production') {
+    app.log.warn('no TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM: SMS is captured, not delivered');
+  }
   const notifier = new Notifier({
     db,
     email,
-    sms: deps.sms ?? new CapturingSmsSender(app.log),
+    sms,
     reminders: config.reminders,
     log: app.log,
   });

@@ -36,6 +36,15 @@ export interface Config {
   readonly smtpUrl: string | undefined;
   /** The From of every e-mail. */
   readonly emailFrom: string;
+  /** SMS through Twilio when the account, token and sender are all set; else SMS is captured, not sent. */
+  readonly twilio:
+    | {
+        readonly accountSid: string;
+        readonly authToken: string;
+        readonly from: string;
+        readonly apiBase: string | undefined;
+      }
+    | undefined;
   readonly seedDemo: boolean;
   /**
    * Whether this process takes background jobs from the durable queue (`JOB_WORKERS=on`, the default).
@@ -153,6 +162,16 @@ function secret(env: Env, name: string, mode: Config['env'], dataDir: string): s
   return stored[name];
 }
 
+function twilioSettings(env: Env): Config['twilio'] {
+  const names = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const;
+  const [accountSid, authToken, from] = names.map((name) => env[name] || undefined);
+  if (!accountSid && !authToken && !from) return undefined;
+  if (!accountSid || !authToken || !from) {
+    throw new ConfigError(`${names.join(', ')} are set together or not at all`);
+  }
+  return { accountSid, authToken, from, apiBase: url(env, 'TWILIO_API_BASE', ['http:', 'https:']) };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const mode = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const dataDir = path.resolve(env['DATA_DIR'] || 'data');
@@ -185,6 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     emailFrom: env['EMAIL_FROM'] || 'BookedBarber <no-reply@bookedbarber.app>',
+    twilio: twilioSettings(env),
     seedDemo: oneOf(env, 'SEED_DEMO', ['auto', 'off'] as const, 'auto') === 'auto',
     jobWorkers: oneOf(env, 'JOB_WORKERS', ['on', 'off'] as const, 'on') === 'on',
     reminders: reminders(env, 'REMINDERS'),

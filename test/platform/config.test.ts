@@ -25,6 +25,7 @@ const badValues: [string, Record<string, string>, RegExp][] = [
   ['zero workers', { WORKERS: '0' }, /WORKERS must be an integer from 1/],
   ['an unknown RATE_LIMIT', { RATE_LIMIT: 'maybe' }, /RATE_LIMIT must be one of on, off/],
   ['an unknown JOB_WORKERS', { JOB_WORKERS: 'no' }, /JOB_WORKERS must be one of on, off/],
+  ['Twilio half configured', { TWILIO_ACCOUNT_SID: 'AC1', TWILIO_FROM: '+15550001111' }, /set together/],
   [
     'a DATABASE_URL that is not postgres',
     { DATABASE_URL: 'mysql://x@y/z' },
