@@ -137,6 +137,23 @@ test('cancelling a paid booking refunds the policy amount through Stripe automat
   assert.equal(p.body.refunded_cents, 1000);
 });
 
+/**
+ * Cancels as a returning client 36 h before the start (test setup moves the booking there): the 50 %
+ * minus $10 tier. The booking's shop should be the test's own, where nothing else is booked then.
+ */
+async function cancelAsReturningClient36HoursAhead(
+  appointment: { id: string; client_id: string },
+  token: string,
+) {
+  await w.ctx.db.primary.query(`UPDATE clients SET visits = 1 WHERE id = $1;`, [appointment.client_id]);
+  await w.ctx.db.primary.query(
+    `UPDATE appointments SET start_time = now() + interval '36 hours', end_time = now() + interval '36.5 hours',
+            busy_until = now() + interval '36.5 hours' WHERE id = $1`,
+    [appointment.id],
+  );
+  return w.api.post(`/api/v2/appointments/${appointment.id}/cancel`, {}, { token });
+}
+
 test('a cancellation refund below the paid amount refunds just that (50 % minus the $10 fee)', async () => {
   // A shop of its own: the booking is moved to 36 h from now, where another test's booking of the shared
   // shop's barber may already be.
@@ -144,26 +161,9 @@ test('a cancellation refund below the paid amount refunds just that (50 % minus 
   const returning = await newUser(w.ctx);
   const { appointment, payment } = await paidDeposit(w, ownShop, returning);
   const full = await createIntent(w, returning.token, { appointment_id: appointment.id, kind: 'full' });
-  w.stripe.setIntentStatus(full.body.stripe_payment_intent_id, 'succeeded');
-  await deliver(
-    w,
-    w.stripe.signedEvent(
-      'payment_intent.succeeded',
-      w.stripe.intents.get(full.body.stripe_payment_intent_id)!,
-    ),
-  );
+  await payIntent(w, full.body.stripe_payment_intent_id);
   // A returning client, 36 h before: 50 % of $40 − $10 = $10, taken from the newest payment first.
-  await w.ctx.db.primary.query(`UPDATE clients SET visits = 1 WHERE id = $1;`, [appointment.client_id]);
-  await w.ctx.db.primary.query(
-    `UPDATE appointments SET start_time = now() + interval '36 hours', end_time = now() + interval '36.5 hours',
-            busy_until = now() + interval '36.5 hours' WHERE id = $1`,
-    [appointment.id],
-  );
-  const cancel = await w.api.post(
-    `/api/v2/appointments/${appointment.id}/cancel`,
-    {},
-    { token: returning.token },
-  );
+  const cancel = await cancelAsReturningClient36HoursAhead(appointment, returning.token);
   assert.deepEqual(cancel.body.refund, { amount_cents: 1000, fee_cents: 1000, percent: 50 });
   const rows = await eventually(
     () => refundRows(full.body.id),
@@ -277,17 +277,7 @@ test('a partial cancellation refund goes back by card first, then to the certifi
   await payIntent(w, full.body.stripe_payment_intent_id);
   // A returning client, 36 h before: 50 % of $40 − $10 = $10, from the newest payment: its 500 by
   // card, then 500 of its certificate share. The deposit keeps all it paid.
-  await w.ctx.db.primary.query(`UPDATE clients SET visits = 1 WHERE id = $1;`, [appointment.client_id]);
-  await w.ctx.db.primary.query(
-    `UPDATE appointments SET start_time = now() + interval '36 hours', end_time = now() + interval '36.5 hours',
-            busy_until = now() + interval '36.5 hours' WHERE id = $1`,
-    [appointment.id],
-  );
-  const cancel = await w.api.post(
-    `/api/v2/appointments/${appointment.id}/cancel`,
-    {},
-    { token: returning.token },
-  );
+  const cancel = await cancelAsReturningClient36HoursAhead(appointment, returning.token);
   assert.deepEqual(cancel.body.refund, { amount_cents: 1000, fee_cents: 1000, percent: 50 });
   assert.equal(await gift.balance(), 500);
   const rows = await eventually(
