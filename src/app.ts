@@ -59,7 +59,7 @@ import { ShopsService } from './modules/shops/shops.service.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
 import { CacheCensus } from './platform/cache/cache-census.js';
-import { createInvalidationBus } from './platform/cache/invalidation-bus.js';
+import { createInvalidationBus, invalidationChannel } from './platform/cache/invalidation-bus.js';
 import type { Database } from './platform/db/pool.js';
 import { authenticationHook, requireAdminHook } from './platform/http/auth-guard.js';
 import { installErrorHandler, sendProblem } from './platform/http/error-handler.js';
@@ -148,7 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app);
 
   // Per-process caches (sessions, profiles, memberships) stay coherent across processes through this bus.
-  const invalidations = createInvalidationBus(redis, `${config.redisKeyPrefix}invalidate`, app.log);
+  const invalidations = createInvalidationBus(redis, invalidationChannel(config.redisKeyPrefix), app.log);
   app.addHook('onClose', () => invalidations.close());
   /** Tenant scope: pass this one instance to every module that reads or writes a location's data. */
   const locationAccess = new LocationAccess(db, invalidations);

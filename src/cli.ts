@@ -1,17 +1,49 @@
-// Operator commands: `npm run cli -- make-admin EMAIL`, `npm run seed:demo`.
-// Both act on DATABASE_URL, or on the embedded PostgreSQL when it is unset.
-import pino from 'pino';
-import { loadConfig } from './config.js';
+// Operator commands: `npm run cli -- make-admin EMAIL`, `revoke-admin EMAIL`, `npm run seed:demo`.
+// All act on DATABASE_URL, or on the embedded PostgreSQL when it is unset.
+import { once } from 'node:events';
+import pino, { type Logger } from 'pino';
+import { type Config, loadConfig } from './config.js';
 import { seedDemoIfEmpty } from './demo/seed-demo.js';
+import {
+  adminFlagInvalidations,
+  type AdminFlagChange,
+  setPlatformAdmin,
+} from './modules/auth/platform-admin.js';
+import { broadcastInvalidations, invalidationChannel } from './platform/cache/invalidation-bus.js';
 import { startEmbeddedPostgres } from './platform/db/embedded.js';
 import { migrate } from './platform/db/migrate.js';
 import { createDatabase } from './platform/db/pool.js';
+import { createRedis } from './platform/redis/redis.js';
 
-const USAGE = 'usage: npm run cli -- make-admin EMAIL | seed-demo';
+const USAGE = 'usage: npm run cli -- make-admin EMAIL | revoke-admin EMAIL | seed-demo';
+const COMMANDS = ['make-admin', 'revoke-admin', 'seed-demo'];
+const REDIS_WAIT_MS = 3000;
+
+/**
+ * Tells the running processes (through Redis, when configured) to drop what they cached of the user.
+ * Without Redis they re-read the flag when their session cache lapses (30 s).
+ */
+async function announce(config: Config, log: Logger, change: AdminFlagChange): Promise<string> {
+  if (!config.redisUrl) return 'a running server applies it within 30 s (no REDIS_URL to announce it on)';
+  const redis = createRedis(config.redisUrl, log);
+  try {
+    await once(redis, 'ready', { signal: AbortSignal.timeout(REDIS_WAIT_MS) });
+    await broadcastInvalidations(
+      redis,
+      invalidationChannel(config.redisKeyPrefix),
+      adminFlagInvalidations(change),
+    );
+    return 'running servers apply it now';
+  } catch {
+    return 'Redis did not answer: running servers apply it within 30 s';
+  } finally {
+    redis.disconnect();
+  }
+}
 
 async function main(): Promise<number> {
   const [command, ...args] = process.argv.slice(2);
-  if (command !== 'make-admin' && command !== 'seed-demo') {
+  if (!command || !COMMANDS.includes(command)) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
@@ -24,21 +56,20 @@ async function main(): Promise<number> {
   await migrate(url, log);
   const db = createDatabase({ connectionString: url, max: 1, applicationName: 'bookedbarber-cli', log });
   try {
-    if (command === 'make-admin') {
+    if (command === 'make-admin' || command === 'revoke-admin') {
       const email = args[0];
       if (!email) {
         process.stderr.write(`${USAGE}\n`);
         return 2;
       }
-      const result = await db.primary.query(
-        'UPDATE users SET is_admin = true, updated_at = now() WHERE lower(email) = lower($1)',
-        [email],
-      );
-      if (result.rowCount === 0) {
+      const isAdmin = command === 'make-admin';
+      const change = await setPlatformAdmin(db.primary, email, isAdmin);
+      if (!change) {
         process.stderr.write(`no user with e-mail ${email}\n`);
         return 1;
       }
-      process.stdout.write(`${email} is now a platform admin\n`);
+      const applied = await announce(config, log, change);
+      process.stdout.write(`${email} is ${isAdmin ? 'now' : 'no longer'} a platform admin; ${applied}\n`);
       return 0;
     }
     const logins = await seedDemoIfEmpty(db.primary, config.dataDir);

@@ -16,6 +16,8 @@ export interface SessionFacts {
 }
 
 const SESSION_TTL_MS = 30_000;
+/** The bus topic of session invalidations; its keys are session ids. */
+export const SESSION_TOPIC = 'session';
 
 function stillLive(facts: SessionFacts | undefined): SessionFacts | undefined {
   return facts && facts.expiresAtMs > Date.now() ? facts : undefined;
@@ -28,7 +30,7 @@ export class SessionCache {
     private readonly db: Database,
     bus: InvalidationBus,
   ) {
-    this.sessions = new CoherentLru(bus, { topic: 'session', max: 100_000, ttlMs: SESSION_TTL_MS });
+    this.sessions = new CoherentLru(bus, { topic: SESSION_TOPIC, max: 100_000, ttlMs: SESSION_TTL_MS });
   }
 
   /** The session's facts while it is live, else undefined; synchronous when the session is cached. */

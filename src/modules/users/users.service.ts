@@ -39,6 +39,9 @@ export function toUserView(row: UserRow): UserView {
   });
 }
 
+/** The bus topic of cached user views; its keys are user ids. */
+export const USER_PROFILE_TOPIC = 'user-profile';
+
 export class UsersService {
   private readonly profiles: CoherentLru<UserView>;
 
@@ -47,7 +50,7 @@ export class UsersService {
     private readonly locationAccess: LocationAccess,
     bus: InvalidationBus,
   ) {
-    this.profiles = new CoherentLru(bus, { topic: 'user-profile', max: 50_000, ttlMs: PROFILE_TTL_MS });
+    this.profiles = new CoherentLru(bus, { topic: USER_PROFILE_TOPIC, max: 50_000, ttlMs: PROFILE_TTL_MS });
   }
 
   caches(): Record<string, CountedCache> {

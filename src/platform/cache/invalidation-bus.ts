@@ -21,6 +21,30 @@ export interface InvalidationBus {
   close(): Promise<void>;
 }
 
+/** Invalidations by topic: what one broadcast carries. */
+export type InvalidationBatch = [topic: string, keys: string[]][];
+
+/** The pub/sub channel of the processes that share a Redis key prefix. */
+export function invalidationChannel(redisKeyPrefix: string): string {
+  return `${redisKeyPrefix}invalidate`;
+}
+
+function encode(origin: string, batch: InvalidationBatch): string {
+  return JSON.stringify([origin, batch]);
+}
+
+/**
+ * Announces invalidations from a process that keeps no caches (the operator's command line): every
+ * running process drops its copies at once. Throws when Redis does not take the message.
+ */
+export async function broadcastInvalidations(
+  redis: Redis,
+  channel: string,
+  batch: InvalidationBatch,
+): Promise<void> {
+  await redis.publish(channel, encode(randomBytes(8).toString('hex'), batch));
+}
+
 export function createInvalidationBus(
   redis: Redis | undefined,
   channel: string,
@@ -42,7 +66,7 @@ export function createInvalidationBus(
     subscriber.on('error', () => undefined); // the main connection already reports Redis health
     subscriber.on('message', (_channel: string, message: string) => {
       try {
-        const [from, batch] = JSON.parse(message) as [string, [string, string[]][]];
+        const [from, batch] = JSON.parse(message) as [string, InvalidationBatch];
         if (from === origin) return;
         for (const [topic, keys] of batch) for (const key of keys) apply(topic, key);
       } catch {
@@ -65,7 +89,7 @@ export function createInvalidationBus(
     if (unsent.size === 0) return;
     const batch = [...unsent];
     unsent = new Map();
-    redis?.publish(channel, JSON.stringify([origin, batch])).catch(() => undefined);
+    redis?.publish(channel, encode(origin, batch)).catch(() => undefined);
   };
   const send = (topic: string, keys: readonly string[]) => {
     if (!redis) return;
