@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../src/platform/paths.js';
 import type { TestApp } from '../support/build-app.js';
 import { newUser } from '../support/factory.js';
-import { type ApiClient, apiClient, type HttpResponse } from '../support/http.js';
+import { eventually } from '../support/eventually.js';
+import { type ApiClient, apiClient } from '../support/http.js';
 import { startAuthTestApp } from './auth-test-app.js';
 
 const ADMIN_ONLY = '/api/v2/monitoring/memory';
@@ -43,16 +43,6 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
     const e = error as { code?: number; stdout?: string; stderr?: string };
     return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
-}
-
-/** Polls until the answer satisfies `done` (at most ~2 s, far below the session cache's 30 s TTL). */
-async function eventually(request: () => Promise<HttpResponse>, done: (r: HttpResponse) => boolean) {
-  let last = await request();
-  for (let i = 0; i < 100 && !done(last); i++) {
-    await sleep(20);
-    last = await request();
-  }
-  return last;
 }
 
 test('the server needs Redis for this test', () => {

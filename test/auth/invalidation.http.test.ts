@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestApp } from '../support/build-app.js';
-import { type ApiClient, apiClient, type HttpResponse } from '../support/http.js';
+import { eventually } from '../support/eventually.js';
+import { type ApiClient, apiClient } from '../support/http.js';
 import { localStart } from '../booking/booking-world.js';
 import { newUser } from '../support/factory.js';
 import { newShop } from '../support/shop-factory.js';
@@ -29,16 +29,6 @@ after(async () => {
   await two.close();
   await one.close();
 });
-
-/** Polls until the answer satisfies `done` (at most ~2 s, far below the caches' 30 s TTL). */
-async function eventually(request: () => Promise<HttpResponse>, done: (r: HttpResponse) => boolean) {
-  let last = await request();
-  for (let i = 0; i < 100 && !done(last); i++) {
-    await sleep(20);
-    last = await request();
-  }
-  return last;
-}
 
 async function registerOn(api: ApiClient) {
   const email = `inv-${randomBytes(4).toString('hex')}@example.test`;

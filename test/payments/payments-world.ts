@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { BOOKING_TEST_ENV, localStart } from '../booking/booking-world.js';
 import { startTestApp, type TestApp } from '../support/build-app.js';
+import { eventually as poll } from '../support/eventually.js';
 import { type LocalStripe, startLocalStripe } from '../../src/demo/local-stripe.js';
 import type { TestUser } from '../support/factory.js';
 import { type ApiClient, apiClient, type HttpResponse } from '../support/http.js';
@@ -117,11 +118,7 @@ export async function paidDeposit(w: PaymentsWorld, shop: TestShop, client: Test
 
 /** Polls until `check` holds (background work such as the refund sender); fails after ~5 s. */
 export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
-  let value = await read();
-  for (let i = 0; i < 100 && !check(value); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await read();
-  }
+  const value = await poll(read, check, { intervalMs: 50, timeoutMs: 5000 });
   assert.ok(check(value), `condition never held; last value ${JSON.stringify(value)}`);
   return value;
 }
