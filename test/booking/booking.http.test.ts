@@ -306,6 +306,44 @@ test("a hold blocks others, converts into the holder's booking, and an expired h
   assert.equal(gone.length, 0);
 });
 
+test('a live hold of the caller for another slot is refused (422 hold-mismatch) and stays; its own slot books', async () => {
+  const [holder, other] = [await newUser(ctx), await newUser(ctx)];
+  const held = {
+    barber_id: shop.barbers[0]!.id,
+    service_id: shop.services[0]!.id,
+    start_time: localStart(7, '15:00'),
+  };
+  const hold = await api.post('/api/v2/appointments/holds', held, { token: holder.token });
+  assert.equal(hold.status, 201, hold.text);
+
+  const elsewhere = { ...held, start_time: localStart(7, '16:00'), hold_id: hold.body.id };
+  expectProblem(
+    await api.post('/api/v2/appointments', elsewhere, { token: holder.token }),
+    422,
+    'hold-mismatch',
+  );
+  const { rows: still } = await ctx.db.primary.query('SELECT status FROM appointments WHERE id = $1', [
+    hold.body.id,
+  ]);
+  assert.deepEqual(still, [{ status: 'held' }]);
+  const { rows: none } = await ctx.db.primary.query(
+    `SELECT 1 FROM appointments WHERE barber_id = $1 AND start_time = $2 AND status <> 'cancelled'`,
+    [held.barber_id, elsewhere.start_time],
+  );
+  assert.equal(none.length, 0);
+
+  // Someone else's hold id is not theirs to use: ignored, and the free 16:00 books.
+  const theirs = await api.post('/api/v2/appointments', elsewhere, { token: other.token });
+  assert.equal(theirs.status, 201, theirs.text);
+  // The holder books the held slot with the hold.
+  const own = await api.post(
+    '/api/v2/appointments',
+    { ...held, hold_id: hold.body.id },
+    { token: holder.token },
+  );
+  assert.equal(own.status, 201, own.text);
+});
+
 test('a hold can be released by its holder only', async () => {
   const [holder, other] = [await newUser(ctx), await newUser(ctx)];
   const body = {

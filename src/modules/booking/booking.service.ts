@@ -12,6 +12,7 @@ import type { LocationAccess, Role } from '../shops/location-access.js';
 import {
   BarberNotFound,
   ClientNotFound,
+  HoldMismatch,
   HoldNotFound,
   IdempotencyKeyReused,
   SlotUnavailable,
@@ -175,6 +176,7 @@ export class BookingService {
             phone: body.client!.phone ?? null,
           };
     }
+    if (body.hold_id !== undefined) await this.requireMatchingHold(auth, body);
     return this.place({
       locationId,
       barberId: body.barber_id,
@@ -189,6 +191,26 @@ export class BookingService {
         ? { scope: `user:${auth.userId}`, key: idempotencyKey, hash: requestHash('POST /appointments', body) }
         : null,
     });
+  }
+
+  /**
+   * A live hold of the caller's that is for another barber, service or start is refused: booking past
+   * it would leave the held chair blocked until the hold lapses. A hold that lapsed (or was swept) or is
+   * not the caller's is ignored; the booking statement decides whether the time is free.
+   */
+  private async requireMatchingHold(auth: AuthContext, body: BookingBody): Promise<void> {
+    const hold = await findAppointmentWithParties(this.deps.db.primary, body.hold_id!);
+    if (hold?.status !== 'held' || hold.booked_by_user_id !== auth.userId) return;
+    if (hold.hold_expires_at !== null && hold.hold_expires_at.getTime() <= Date.now()) return;
+    if (
+      hold.barber_id !== body.barber_id ||
+      hold.service_id !== body.service_id ||
+      hold.start_time.getTime() !== Date.parse(body.start_time)
+    ) {
+      throw HoldMismatch(
+        `hold ${hold.id} is for another barber, service or start time; book its own slot or release it`,
+      );
+    }
   }
 
   /** POST /public/locations/{slug}/bookings: a guest, known by e-mail. */
