@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import {
   type AppointmentStatus,
   canTransition,
-  initialStatus,
   isCancellable,
   isReschedulable,
   STATUSES,
@@ -39,12 +38,6 @@ test('terminal statuses have no way out', () => {
 
 test('no status moves to itself', () => {
   for (const status of STATUSES) assert.equal(canTransition(status, status), false);
-});
-
-test('a deposit makes a booking pending, none makes it confirmed', () => {
-  assert.equal(initialStatus(0), 'confirmed');
-  assert.equal(initialStatus(1), 'pending');
-  assert.equal(initialStatus(2500), 'pending');
 });
 
 test('only pending and confirmed appointments can be cancelled or rescheduled', () => {

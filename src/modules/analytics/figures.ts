@@ -128,5 +128,3 @@ export function dashboardFigures(input: DashboardInput) {
     },
   };
 }
-
-export type DashboardFigures = ReturnType<typeof dashboardFigures>;

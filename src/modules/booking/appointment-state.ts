@@ -30,18 +30,9 @@ export function canTransition(from: AppointmentStatus, to: AppointmentStatus): b
   return TRANSITIONS[from].includes(to);
 }
 
-export function nextStatuses(from: AppointmentStatus): readonly AppointmentStatus[] {
-  return TRANSITIONS[from];
-}
-
 /** Statuses staff and barbers set with PATCH /appointments/{id}/status. */
 export const MANUAL_STATUSES = ['confirmed', 'in_progress', 'completed', 'no_show'] as const;
 export type ManualStatus = (typeof MANUAL_STATUSES)[number];
-
-/** A booking starts pending while a deposit is due, confirmed otherwise. */
-export function initialStatus(depositCents: number): 'pending' | 'confirmed' {
-  return depositCents > 0 ? 'pending' : 'confirmed';
-}
 
 export function isCancellable(status: AppointmentStatus): boolean {
   return canTransition(status, 'cancelled');

@@ -25,9 +25,4 @@ export const IdempotencyKeyReused = defineError(
   422,
   'The Idempotency-Key was already used with a different request',
 );
-export const ClientRequired = defineError(
-  'client-required',
-  422,
-  'Staff booking for a client must name the client (client_id or client)',
-);
 export const NotStarted = defineError('appointment-not-started', 409, 'The appointment has not started yet');

@@ -18,11 +18,6 @@ export interface LocalWindow {
   readonly endMinute: number;
 }
 
-export interface WeeklyWindow extends LocalWindow {
-  /** ISO weekday, 1 = Monday … 7 = Sunday. */
-  readonly weekday: number;
-}
-
 /** A date that replaces the weekly windows: closed, or open with its own windows. */
 export interface SpecialDayRule {
   readonly available: boolean;
@@ -187,24 +182,6 @@ export function checkStart(
   if (overlapping.some((b) => b.kind === 'time-off')) return { ok: false, reason: 'barber-time-off' };
   if (overlapping.length > 0) return { ok: false, reason: 'slot-taken' };
   return { ok: true, slot: { start, end: start + duration, busyUntil } };
-}
-
-/** Slots of several days (a date range), concatenated in order. */
-export function listRangeSlots(
-  days: readonly BarberDay[],
-  length: SlotLength,
-  rules: BookingRules,
-  now: number,
-): DaySlots {
-  const ordered = [...days].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-  const slots: Slot[] = [];
-  let validUntil = Number.POSITIVE_INFINITY;
-  for (const day of ordered) {
-    const listed = listDaySlots(day, length, rules, now);
-    slots.push(...listed.slots);
-    validUntil = Math.min(validUntil, listed.validUntil);
-  }
-  return { slots, validUntil };
 }
 
 export interface AnyBarberSlot extends Slot {

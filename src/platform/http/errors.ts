@@ -72,7 +72,6 @@ export const CsrfFailed = defineError('csrf-failed', 403, 'CSRF token missing or
 export const NotFound = defineError('not-found', 404, 'Not found');
 export const RouteNotFound = defineError('route-not-found', 404, 'No such route');
 export const MethodNotAllowed = defineError('method-not-allowed', 405, 'Method not allowed');
-export const Conflict = defineError('conflict', 409, 'Conflict');
 export const PayloadTooLarge = defineError('payload-too-large', 413, 'Request body too large');
 export const UnsupportedMediaType = defineError('unsupported-media-type', 415, 'Unsupported media type');
 export const ValidationFailed = defineError('validation-failed', 422, 'Request validation failed');
