@@ -9,6 +9,7 @@ import {
   type AdminFlagChange,
   setPlatformAdmin,
 } from './modules/auth/platform-admin.js';
+import { SESSION_TTL_MS } from './modules/auth/sessions.cache.js';
 import { broadcastInvalidations, invalidationChannel } from './platform/cache/invalidation-bus.js';
 import { startEmbeddedPostgres } from './platform/db/embedded.js';
 import { migrate } from './platform/db/migrate.js';
@@ -18,13 +19,14 @@ import { createRedis } from './platform/redis/redis.js';
 const USAGE = 'usage: npm run cli -- make-admin EMAIL | revoke-admin EMAIL | seed-demo';
 const COMMANDS = ['make-admin', 'revoke-admin', 'seed-demo'];
 const REDIS_WAIT_MS = 3000;
+const LAPSE = `within ${SESSION_TTL_MS / 1000} s`;
 
 /**
  * Tells the running processes (through Redis, when configured) to drop what they cached of the user.
- * Without Redis they re-read the flag when their session cache lapses (30 s).
+ * Without Redis they re-read the flag when their session cache lapses.
  */
 async function announce(config: Config, log: Logger, change: AdminFlagChange): Promise<string> {
-  if (!config.redisUrl) return 'a running server applies it within 30 s (no REDIS_URL to announce it on)';
+  if (!config.redisUrl) return `a running server applies it ${LAPSE} (no REDIS_URL to announce it on)`;
   const redis = createRedis(config.redisUrl, log);
   try {
     await once(redis, 'ready', { signal: AbortSignal.timeout(REDIS_WAIT_MS) });
@@ -35,7 +37,7 @@ async function announce(config: Config, log: Logger, change: AdminFlagChange): P
     );
     return 'running servers apply it now';
   } catch {
-    return 'Redis did not answer: running servers apply it within 30 s';
+    return `Redis did not answer: running servers apply it ${LAPSE}`;
   } finally {
     redis.disconnect();
   }

@@ -15,7 +15,8 @@ export interface SessionFacts {
   readonly expiresAtMs: number;
 }
 
-const SESSION_TTL_MS = 30_000;
+/** How long a process may serve a session's cached facts (its admin flag included) without a word. */
+export const SESSION_TTL_MS = 30_000;
 /** The bus topic of session invalidations; its keys are session ids. */
 export const SESSION_TOPIC = 'session';
 
