@@ -226,3 +226,26 @@ export async function findSessionOfRefreshToken(
   );
   return result.rows[0]?.session_id;
 }
+
+/**
+ * Sets the admin flag of the user with this e-mail (any case) and lists their live sessions, in one
+ * statement: a session started later reads the new flag. No row when there is no such user. Served by
+ * users_email_lower_key and sessions_user_id_idx.
+ */
+export async function setAdminFlagByEmail(
+  db: Queryable,
+  email: string,
+  isAdmin: boolean,
+): Promise<{ user_id: string; session_ids: string[] } | undefined> {
+  const result = await db.query<{ user_id: string; session_ids: string[] }>({
+    name: 'auth_set_admin_flag',
+    text: `WITH changed AS (
+             UPDATE users SET is_admin = $2, updated_at = now() WHERE lower(email) = lower($1) RETURNING id)
+           SELECT c.id AS user_id,
+                  ARRAY(SELECT s.id FROM sessions s
+                         WHERE s.user_id = c.id AND s.revoked_at IS NULL AND s.expires_at > now()) AS session_ids
+             FROM changed c`,
+    values: [email, isAdmin],
+  });
+  return result.rows[0];
+}

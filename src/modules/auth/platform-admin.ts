@@ -4,6 +4,7 @@
 import type { InvalidationBatch } from '../../platform/cache/invalidation-bus.js';
 import type { Queryable } from '../../platform/db/pool.js';
 import { USER_PROFILE_TOPIC } from '../users/users.service.js';
+import { setAdminFlagByEmail } from './auth.sql.js';
 import { SESSION_TOPIC } from './sessions.cache.js';
 
 export interface AdminFlagChange {
@@ -18,17 +19,8 @@ export async function setPlatformAdmin(
   email: string,
   isAdmin: boolean,
 ): Promise<AdminFlagChange | undefined> {
-  // One statement: the sessions listed are those live when the flag changed; a later one reads the new flag.
-  const result = await db.query<AdminFlagChange>({
-    text: `WITH changed AS (
-             UPDATE users SET is_admin = $2, updated_at = now() WHERE lower(email) = lower($1) RETURNING id)
-           SELECT c.id AS "userId",
-                  ARRAY(SELECT s.id FROM sessions s
-                         WHERE s.user_id = c.id AND s.revoked_at IS NULL AND s.expires_at > now()) AS "sessionIds"
-             FROM changed c`,
-    values: [email, isAdmin],
-  });
-  return result.rows[0];
+  const row = await setAdminFlagByEmail(db, email, isAdmin);
+  return row && { userId: row.user_id, sessionIds: row.session_ids };
 }
 
 /** What every process must drop after the change: the sessions' facts and the user's view. */
