@@ -21,7 +21,6 @@ import {
   type AppointmentWithParties,
   findAppointmentByCode,
   findAppointmentWithParties,
-  findCancellationTerms,
   findOwnChairs,
   type ListScope,
   listAppointments,
@@ -30,6 +29,7 @@ import type { ListQuery } from './booking.schemas.js';
 import { type BookingDeps, type BookingService, FRONT_DESK } from './booking.service.js';
 import { type AppointmentRow, changeStatus, rescheduleAppointment } from './booking.sql.js';
 import { decodeCursor, encodeCursor } from './booking.views.js';
+import { findPolicy } from './cancellation-policy.sql.js';
 import {
   type CancellationPolicy,
   DEFAULT_POLICY,
@@ -63,7 +63,7 @@ export class AppointmentLifecycle {
   constructor(
     private readonly deps: BookingDeps,
     private readonly booking: BookingService,
-    private readonly refunds?: CancellationRefunds,
+    private readonly refunds: CancellationRefunds,
     /** After a cancel commits: payments cancels the appointment's open intents at Stripe. */
     private readonly onCancelled?: () => void,
   ) {}
@@ -179,12 +179,12 @@ export class AppointmentLifecycle {
   /** The one cancel path: the refund comes from the location's policy and what was paid. */
   private async cancelLoaded(a: AppointmentWithParties, reason: string | undefined, byUserId: string | null) {
     if (!isCancellable(a.status)) throw InvalidTransition(`a ${a.status} appointment cannot be cancelled`);
-    const terms = await findCancellationTerms(this.deps.db.primary, a.location_id, a.id);
-    const policy: CancellationPolicy = terms.has_policy
+    const stored = await findPolicy(this.deps.db.primary, a.location_id);
+    const policy: CancellationPolicy = stored
       ? {
-          tiers: terms.tiers ?? [],
-          noShowFeeCents: terms.no_show_fee_cents ?? 0,
-          firstTimeFullRefundMinHours: terms.first_time_full_refund_min_hours,
+          tiers: stored.tiers,
+          noShowFeeCents: stored.no_show_fee_cents,
+          firstTimeFullRefundMinHours: stored.first_time_full_refund_min_hours,
         }
       : DEFAULT_POLICY;
     const cancelledAt = new Date();
@@ -211,27 +211,23 @@ export class AppointmentLifecycle {
           percent: refund.percent,
         },
       });
-    const refunds = this.refunds;
-    const row = !refunds
-      ? await cancel(this.deps.db.primary, decide(terms.paid_cents))
-      : await withTransaction(this.deps.db.primary, async (tx) => {
-          // What was paid, read under payments' lock of this appointment: a payment succeeding
-          // meanwhile is either counted here or, once it sees the cancellation, refunded by payments.
-          const refund = decide(await refunds.lockPaid(tx, a.location_id, a.id));
-          if (refund.amount_cents > 0) {
-            await refunds.reserve(tx, {
-              locationId: a.location_id,
-              appointmentId: a.id,
-              amountCents: refund.amount_cents,
-              reason: 'cancellation refund by policy',
-            });
-          }
-          const cancelled = await cancel(tx, refund);
-          if (!cancelled) throw InvalidTransition('the appointment changed meanwhile; reload it');
-          return cancelled;
+    const row = await withTransaction(this.deps.db.primary, async (tx) => {
+      // What was paid, read under payments' lock of this appointment: a payment succeeding meanwhile is
+      // either counted here or, once it sees the cancellation, refunded by payments.
+      const refund = decide(await this.refunds.lockPaid(tx, a.location_id, a.id));
+      if (refund.amount_cents > 0) {
+        await this.refunds.reserve(tx, {
+          locationId: a.location_id,
+          appointmentId: a.id,
+          amountCents: refund.amount_cents,
+          reason: 'cancellation refund by policy',
         });
-    if (row && refunds && (row.refund_cents ?? 0) > 0) refunds.kick();
-    if (!row) throw InvalidTransition('the appointment changed meanwhile; reload it');
+      }
+      const cancelled = await cancel(tx, refund);
+      if (!cancelled) throw InvalidTransition('the appointment changed meanwhile; reload it');
+      return cancelled;
+    });
+    if ((row.refund_cents ?? 0) > 0) this.refunds.kick();
     this.onCancelled?.();
     await this.booking.barberDayChanged(row, row.start_time, row.busy_until);
     return row;

@@ -3,7 +3,6 @@
 import type { Queryable } from '../../platform/db/pool.js';
 import type { AppointmentStatus } from './appointment-state.js';
 import { APPOINTMENT_COLUMNS, type AppointmentRow } from './booking.sql.js';
-import type { RefundTier } from './refund-policy.js';
 
 const A_COLUMNS = APPOINTMENT_COLUMNS.replace(/(\w+)/g, 'a.$1');
 
@@ -106,36 +105,6 @@ export async function findIdempotencyKey(
     values: [scope, key],
   });
   return result.rows[0];
-}
-
-export interface CancellationTerms {
-  tiers: RefundTier[] | null;
-  no_show_fee_cents: number | null;
-  first_time_full_refund_min_hours: number | null;
-  has_policy: boolean;
-  paid_cents: number;
-}
-
-/**
- * The location's policy (cancellation_policies_pkey) and what the client has paid for the
- * appointment: succeeded payments minus refunds (payments_appointment_idx).
- */
-export async function findCancellationTerms(
-  db: Queryable,
-  locationId: string,
-  appointmentId: string,
-): Promise<CancellationTerms> {
-  const result = await db.query<CancellationTerms>({
-    name: 'booking_cancellation_terms',
-    text: `
-SELECT p.tiers, p.no_show_fee_cents, p.first_time_full_refund_min_hours, p.location_id IS NOT NULL AS has_policy,
-       (SELECT COALESCE(sum(amount_cents - refunded_cents), 0) FROM payments
-         WHERE location_id = $1 AND appointment_id = $2 AND status = 'succeeded') AS paid_cents
-  FROM (SELECT 1) one
-  LEFT JOIN cancellation_policies p ON p.location_id = $1`,
-    values: [locationId, appointmentId],
-  });
-  return result.rows[0]!;
 }
 
 /** Which appointments a caller may list: whole locations, their own chairs, their own client rows. */
