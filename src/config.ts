@@ -41,7 +41,9 @@ export interface Config {
     | {
         readonly accountSid: string;
         readonly authToken: string;
+        /** A Twilio phone number (E.164) or a Messaging Service SID (MG…). */
         readonly from: string;
+        /** A Twilio-compatible server instead of api.twilio.com (tests, demo). */
         readonly apiBase: string | undefined;
       }
     | undefined;

@@ -2,22 +2,14 @@
 // number it refuses) throws, and the notifier retries the outbox row with backoff. The SDK's own
 // retries are off: the outbox already retries, durably, and a send must not hold a pass for long.
 import twilio from 'twilio';
+import type { Config } from '../../config.js';
 import type { SmsMessage, SmsSender } from './sms.js';
-
-export interface TwilioSettings {
-  readonly accountSid: string;
-  readonly authToken: string;
-  /** A Twilio phone number (E.164) or a Messaging Service SID (MG…). */
-  readonly from: string;
-  /** A Twilio-compatible server instead of api.twilio.com (tests, demo). */
-  readonly apiBase?: string | undefined;
-}
 
 export class TwilioSmsSender implements SmsSender {
   private readonly client;
   private readonly sender: { from: string } | { messagingServiceSid: string };
 
-  constructor(settings: TwilioSettings) {
+  constructor(settings: NonNullable<Config['twilio']>) {
     this.client = twilio(settings.accountSid, settings.authToken, { timeout: 10_000, autoRetry: false });
     if (settings.apiBase) this.client.api.baseUrl = settings.apiBase;
     this.sender = settings.from.startsWith('MG')

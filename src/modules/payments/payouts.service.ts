@@ -1,8 +1,9 @@
 // Payouts through Stripe Connect (DESIGN §3): per barber, the unpaid barber shares of a period (net of
 // refunds, less the shares of payments refunded after an earlier payout), at least $10, to an active
 // Connect account. Creating the payout, the Stripe transfer and marking the payments paid out are one
-// transaction per barber, under a per-barber lock, so a period can never be paid twice. The payout id (the transfer's idempotency key) is derived from what it pays:
-// a retry after a lost commit asks Stripe for the same transfer again and cannot pay twice either.
+// transaction per barber, under a per-barber lock, so a period can never be paid twice. The payout id
+// (the transfer's idempotency key) is derived from what it pays: a retry after a lost commit asks
+// Stripe for the same transfer again and cannot pay twice either.
 import { createHash } from 'node:crypto';
 import type { Database } from '../../platform/db/pool.js';
 import { withTransaction } from '../../platform/db/transaction.js';
