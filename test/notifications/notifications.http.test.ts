@@ -11,6 +11,7 @@ import { startTestApp, type TestApp } from '../support/build-app.js';
 import { newUser, type TestUser } from '../support/factory.js';
 import { type ApiClient, apiClient } from '../support/http.js';
 import { newShop, type TestShop } from '../support/shop-factory.js';
+import { dueNow } from './outbox.js';
 
 let ctx: TestApp;
 let api: ApiClient;
@@ -182,7 +183,7 @@ test('a guest with a phone gets e-mail and SMS; a failing provider is retried, t
   );
   // Due again (the backoff moved send_at a minute ahead): fails once more, then is sent.
   for (let i = 0; i < 2; i++) {
-    await ctx.db.primary.query(`UPDATE notifications SET send_at = now() WHERE appointment_id = $1`, [id]);
+    await dueNow(ctx.db.primary, id);
     await notifier.sendDue();
   }
   assert.deepEqual(

@@ -8,6 +8,7 @@ import { newUser } from '../support/factory.js';
 import { type ApiClient, apiClient } from '../support/http.js';
 import { type LocalSmtp, startLocalSmtp } from '../support/local-smtp.js';
 import { newShop, type TestShop } from '../support/shop-factory.js';
+import { dueNow, outboxRow } from './outbox.js';
 
 let smtp: LocalSmtp;
 let ctx: TestApp;
@@ -67,23 +68,15 @@ test('a relay that refuses for now delays the booking confirmation; the next pas
     { token: client.token },
   );
   assert.equal(booked.status, 201, booked.text);
-  const row = async () =>
-    (
-      await ctx.db.primary.query(
-        `SELECT status, attempts, last_error FROM notifications WHERE appointment_id = $1 AND channel = 'email'`,
-        [booked.body.id],
-      )
-    ).rows[0];
+  const row = () => outboxRow(ctx.db.primary, booked.body.id, 'email');
   await ctx.app.notifier.runOnce();
   const refused = await row();
   assert.equal(refused.status, 'scheduled');
   assert.equal(refused.attempts, 1);
-  assert.match(refused.last_error, /451/);
+  assert.match(refused.last_error ?? '', /451/);
 
   smtp.refusing.delete(client.email);
-  await ctx.db.primary.query(`UPDATE notifications SET send_at = now() WHERE appointment_id = $1`, [
-    booked.body.id,
-  ]);
+  await dueNow(ctx.db.primary, booked.body.id);
   const delivered = smtp.next(client.email);
   await ctx.app.notifier.runOnce();
   const mail = await delivered;

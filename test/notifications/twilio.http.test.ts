@@ -7,6 +7,7 @@ import { startTestApp, type TestApp } from '../support/build-app.js';
 import { type ApiClient, apiClient } from '../support/http.js';
 import { type LocalTwilio, startLocalTwilio } from '../support/local-twilio.js';
 import { newShop, type TestShop } from '../support/shop-factory.js';
+import { dueNow, outboxRow } from './outbox.js';
 
 let twilio: LocalTwilio;
 let ctx: TestApp;
@@ -35,24 +36,16 @@ test('a throttling Twilio delays the SMS confirmation; the next pass sends it on
     guest: { name: 'Tia Text', email: 'tia@example.test', phone: '+15555550199' },
   });
   assert.equal(res.status, 201, res.text);
-  const sms = async () =>
-    (
-      await ctx.db.primary.query(
-        `SELECT status, attempts, last_error FROM notifications WHERE appointment_id = $1 AND channel = 'sms'`,
-        [res.body.id],
-      )
-    ).rows[0];
+  const sms = () => outboxRow(ctx.db.primary, res.body.id, 'sms');
   await ctx.app.notifier.runOnce();
   const refused = await sms();
   assert.equal(refused.status, 'scheduled');
   assert.equal(refused.attempts, 1);
-  assert.match(refused.last_error, /Too Many Requests/);
+  assert.match(refused.last_error ?? '', /Too Many Requests/);
   assert.deepEqual(twilio.messages, []);
 
   twilio.failWith = undefined;
-  await ctx.db.primary.query(`UPDATE notifications SET send_at = now() WHERE appointment_id = $1`, [
-    res.body.id,
-  ]);
+  await dueNow(ctx.db.primary, res.body.id);
   await ctx.app.notifier.runOnce();
   assert.equal((await sms()).status, 'sent');
   assert.equal(twilio.messages.length, 1);

@@ -45,6 +45,13 @@ const refundRows = async (paymentId: string) =>
     )
   ).rows;
 
+/** The payment's refund rows once its one refund has succeeded at Stripe (the sender runs after the commit). */
+const oneSucceededRefund = (paymentId: string) =>
+  eventually(
+    () => refundRows(paymentId),
+    (r) => r.length === 1 && r[0].status === 'succeeded',
+  );
+
 test('a partial refund, then the rest; one more cent is refused', async () => {
   const { payment } = await paidDeposit(w, shop, client);
   const first = await refund(payment.id, { amount_cents: 400, reason: 'shorter cut' }, manager.token);
@@ -124,10 +131,7 @@ test('cancelling a paid booking refunds the policy amount through Stripe automat
   assert.equal(cancel.status, 200, cancel.text);
   // Booking's public answer is unchanged: the refund the policy decided.
   assert.deepEqual(cancel.body.refund, { amount_cents: 1000, fee_cents: 0, percent: 100 });
-  const rows = await eventually(
-    () => refundRows(payment.id),
-    (r) => r.length === 1 && r[0].status === 'succeeded',
-  );
+  const rows = await oneSucceededRefund(payment.id);
   assert.equal(rows[0].amount_cents, 1000);
   assert.equal(rows[0].reason, 'cancellation refund by policy');
   const sent = w.stripe.refunds.get(rows[0].stripe_refund_id)!;
@@ -165,10 +169,7 @@ test('a cancellation refund below the paid amount refunds just that (50 % minus 
   // A returning client, 36 h before: 50 % of $40 − $10 = $10, taken from the newest payment first.
   const cancel = await cancelAsReturningClient36HoursAhead(appointment, returning.token);
   assert.deepEqual(cancel.body.refund, { amount_cents: 1000, fee_cents: 1000, percent: 50 });
-  const rows = await eventually(
-    () => refundRows(full.body.id),
-    (r) => r.length === 1 && r[0].status === 'succeeded',
-  );
+  const rows = await oneSucceededRefund(full.body.id);
   assert.equal(rows[0].amount_cents, 1000);
   assert.deepEqual(await refundRows(payment.id), []);
 });
@@ -216,10 +217,7 @@ test('cancelling a booking paid partly from a gift certificate refunds the card 
   assert.deepEqual(cancel.body.refund, { amount_cents: 1000, fee_cents: 0, percent: 100 });
   // The certificate is credited in the cancel's own transaction; the card refund goes to Stripe.
   assert.equal(await gift.balance(), 300);
-  const rows = await eventually(
-    () => refundRows(intent.body.id),
-    (r) => r.length === 1 && r[0].status === 'succeeded',
-  );
+  const rows = await oneSucceededRefund(intent.body.id);
   assert.equal(rows[0].amount_cents, 700);
   assert.equal(w.stripe.refunds.get(rows[0].stripe_refund_id)!['amount'], 700);
   const p = await getPayment(intent.body.id);
@@ -280,10 +278,7 @@ test('a partial cancellation refund goes back by card first, then to the certifi
   const cancel = await cancelAsReturningClient36HoursAhead(appointment, returning.token);
   assert.deepEqual(cancel.body.refund, { amount_cents: 1000, fee_cents: 1000, percent: 50 });
   assert.equal(await gift.balance(), 500);
-  const rows = await eventually(
-    () => refundRows(full.body.id),
-    (r) => r.length === 1 && r[0].status === 'succeeded',
-  );
+  const rows = await oneSucceededRefund(full.body.id);
   assert.equal(rows[0].amount_cents, 500);
   const paid = await w.api.get(`/api/v2/payments/${full.body.id}`, { token: returning.token });
   assert.equal(paid.body.refunded_cents, 500);
