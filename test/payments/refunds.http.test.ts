@@ -45,6 +45,9 @@ const refundRows = async (paymentId: string) =>
     )
   ).rows;
 
+const cancelAppointment = (appointmentId: string, token: string) =>
+  w.api.post(`/api/v2/appointments/${appointmentId}/cancel`, {}, { token });
+
 /** The payment's refund rows once its one refund has succeeded at Stripe (the sender runs after the commit). */
 const oneSucceededRefund = (paymentId: string) =>
   eventually(
@@ -155,7 +158,7 @@ async function cancelAsReturningClient36HoursAhead(
             busy_until = now() + interval '36.5 hours' WHERE id = $1`,
     [appointment.id],
   );
-  return w.api.post(`/api/v2/appointments/${appointment.id}/cancel`, {}, { token });
+  return cancelAppointment(appointment.id, token);
 }
 
 test('a cancellation refund below the paid amount refunds just that (50 % minus the $10 fee)', async () => {
@@ -208,11 +211,7 @@ test('cancelling a booking paid partly from a gift certificate refunds the card 
   assert.equal(await gift.balance(), 0);
 
   // A first-time client days ahead: 100 % of the 1000 paid, 700 by card and 300 from the certificate.
-  const cancel = await w.api.post(
-    `/api/v2/appointments/${appointment.id}/cancel`,
-    {},
-    { token: client.token },
-  );
+  const cancel = await cancelAppointment(appointment.id, client.token);
   assert.equal(cancel.status, 200, cancel.text);
   assert.deepEqual(cancel.body.refund, { amount_cents: 1000, fee_cents: 0, percent: 100 });
   // The certificate is credited in the cancel's own transaction; the card refund goes to Stripe.
@@ -239,11 +238,7 @@ test('a booking paid wholly from a gift certificate: the cancel gives it all bac
   assert.equal(await gift.balance(), 4000);
   const refundsBefore = w.stripe.calls('POST', '/v1/refunds').length;
 
-  const cancel = await w.api.post(
-    `/api/v2/appointments/${appointment.id}/cancel`,
-    {},
-    { token: client.token },
-  );
+  const cancel = await cancelAppointment(appointment.id, client.token);
   assert.equal(cancel.status, 200, cancel.text);
   assert.equal(cancel.body.refund.amount_cents, 1000);
   assert.equal(await gift.balance(), 5000);
@@ -251,11 +246,7 @@ test('a booking paid wholly from a gift certificate: the cancel gives it all bac
   assert.deepEqual(await refundRows(intent.body.id), []);
   assert.equal(w.stripe.calls('POST', '/v1/refunds').length, refundsBefore);
   // Cancelled twice is refused, and nothing is credited twice.
-  const again = await w.api.post(
-    `/api/v2/appointments/${appointment.id}/cancel`,
-    {},
-    { token: client.token },
-  );
+  const again = await cancelAppointment(appointment.id, client.token);
   assert.equal(again.status, 409, again.text);
   assert.equal(await gift.balance(), 5000);
 });
@@ -330,7 +321,7 @@ test('a cancel racing a payment’s success webhook never fails with 500, and wh
     const full = await createIntent(w, someone.token, { appointment_id: appointment.id, kind: 'full' });
     const intent = w.stripe.setIntentStatus(full.body.stripe_payment_intent_id, 'succeeded');
     const [cancel, webhook] = await Promise.all([
-      w.api.post(`/api/v2/appointments/${appointment.id}/cancel`, {}, { token: someone.token }),
+      cancelAppointment(appointment.id, someone.token),
       deliver(w, w.stripe.signedEvent('payment_intent.succeeded', intent)),
     ]);
     assert.equal(cancel.status, 200, cancel.text);
